@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// Child processes that never outlive us: QEMU in its own process group, with a timeout and an output cap.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mvtest {
+
+struct ChildSpec {
+    std::vector<std::string> argv;   ///< argv[0]: a path, or a name looked up on PATH
+    double timeout_s = 0;            ///< <= 0: no timeout
+    size_t max_output = 0;           ///< stop and kill after this many bytes; 0: no cap
+    bool capture = true;             ///< keep the output in ChildResult::output
+    bool forward_stdin = false;      ///< pass our stdin through; otherwise the child reads /dev/null
+    std::function<void(std::string_view)> on_output;  ///< called as output arrives (stdout+stderr)
+};
+
+struct ChildResult {
+    int exit_status = -1;   ///< the exit code; -1 if killed or signalled
+    int signal = 0;         ///< the signal that ended it, if any
+    bool timed_out = false;
+    bool flooded = false;
+    std::string output;     ///< stdout and stderr as one stream, capped at max_output
+    std::string error;      ///< could not start it (not found, not executable)
+    double elapsed_s = 0;
+};
+
+/// Runs a child to completion. The child runs in its own process group with stdout and stderr
+/// on one pipe; it gets SIGKILL when we die (PR_SET_PDEATHSIG), when its time is up, when its
+/// output passes the cap, and when we get SIGINT, SIGTERM or SIGHUP (our handlers kill the
+/// group, then re-raise with the previous action). Nothing of the group outlives the call.
+/// One child at a time per process.
+ChildResult run_child(const ChildSpec& spec);
+
+/// The path of an executable: `name` itself if it contains '/', else the first match on PATH;
+/// empty if there is none.
+std::string find_program(const std::string& name);
+
+}  // namespace mvtest

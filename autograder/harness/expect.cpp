@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// GoogleTest predicates over a Run, with failure messages written for students.
+#include "mvtest.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+namespace mvtest {
+namespace {
+
+constexpr size_t kTailLines = 15;
+
+std::string result_text(const GuestResult& r) {
+    return (r.pass ? "PASS " : "FAIL ") + r.name + (r.detail.empty() ? "" : ": " + r.detail);
+}
+
+/// Why the run went the way it did, then the end of the console.
+std::string context(const Run& run) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1);
+    if (!run.error.empty()) o << "could not boot: " << run.error << "\n";
+    if (run.todo) {
+        if (run.todo->function.empty())
+            o << "not implemented: " << run.todo->line << "\n";
+        else
+            o << "not implemented: " << run.todo->function << "() in " << run.todo->file
+              << " \u2014 see book: " << run.todo->section << "\n";
+    }
+    if (run.panic) o << "microvisor panic: " << *run.panic << "\n";
+    for (const std::string& c : run.crashes) o << "crash: " << c << "\n";
+    if (run.timed_out)
+        o << "timeout: QEMU was still running after " << run.timeout_s
+          << " s and was killed (something hangs: a trap that never returns, a guest waiting forever, no power-off)\n";
+    if (run.flooded)
+        o << "flood: QEMU printed more than the output limit and was killed (a print in a loop?)\n";
+    if (run.error.empty() && !run.timed_out && !run.flooded) {
+        if (run.exit_status >= 0)
+            o << "QEMU exited with status " << run.exit_status << " (" << exit_meaning(run.exit_status)
+              << ") after " << run.elapsed_s << " s\n";
+        else
+            o << "QEMU was killed by a signal\n";
+    }
+    if (run.error.empty()) {
+        o << "guest reported:";
+        for (const GuestResult& r : run.results) o << "\n  " << result_text(r);
+        if (run.results.empty()) o << " no results";
+        o << (run.done ? "\n  DONE\n" : "\n  (no DONE)\n");
+        if (run.foreign_results > 0)
+            o << "(" << run.foreign_results
+              << " result line(s) with another token were ignored: only the test guest's own lines count)\n";
+    }
+    o << "last " << kTailLines << " console lines of " << run.system << " (selector " << run.selector << "):\n";
+    const std::string tail = run.tail(kTailLines);
+    std::istringstream lines(tail);
+    for (std::string line; std::getline(lines, line);) o << "  | " << line << "\n";
+    if (tail.empty()) o << "  (nothing)\n";
+    return o.str();
+}
+
+::testing::AssertionResult failure(const Run& run, const std::string& expected, const std::string& seen) {
+    return ::testing::AssertionFailure() << "\nexpected: " << expected << "\nseen:     " << seen << "\n"
+                                         << context(run);
+}
+
+}  // namespace
+
+::testing::AssertionResult GuestPassed(const Run& run, const std::string& name) {
+    std::string seen;
+    bool passed = false, failed = false;
+    for (const GuestResult& r : run.results) {
+        if (r.name != name) continue;
+        (r.pass ? passed : failed) = true;
+        seen += (seen.empty() ? "" : "; ") + result_text(r);
+    }
+    if (passed && !failed) return ::testing::AssertionSuccess();
+    return failure(run, "the guest reports PASS " + name,
+                   seen.empty() ? "no result named \"" + name + "\" from the guest" : seen);
+}
+
+::testing::AssertionResult GuestDone(const Run& run) {
+    if (run.done) return ::testing::AssertionSuccess();
+    return failure(run, "the guest reports DONE (it ran to the end)", "no DONE from the guest");
+}
+
+::testing::AssertionResult ExitedWith(const Run& run, int status) {
+    if (run.exit_status == status && !run.timed_out && !run.flooded) return ::testing::AssertionSuccess();
+    std::ostringstream seen;
+    if (!run.error.empty()) seen << "QEMU did not run";
+    else if (run.timed_out) seen << "a timeout";
+    else if (run.flooded) seen << "a flood of output";
+    else if (run.exit_status < 0) seen << "QEMU killed by a signal";
+    else seen << "exit status " << run.exit_status << " (" << exit_meaning(run.exit_status) << ")";
+    return failure(run, "exit status " + std::to_string(status) + " (" + exit_meaning(status) + ")", seen.str());
+}
+
+::testing::AssertionResult ConsoleHas(const Run& run, const std::string& text) {
+    if (run.console.find(text) != std::string::npos) return ::testing::AssertionSuccess();
+    return failure(run, "the console shows \"" + text + "\"", "not on the console");
+}
+
+::testing::AssertionResult ScenarioPassed(const Run& run, const std::string& name) {
+    const auto passed = GuestPassed(run, name);
+    if (!passed) return passed;
+    if (!run.done) return GuestDone(run);
+    return ExitedWith(run, 0);
+}
+
+}  // namespace mvtest

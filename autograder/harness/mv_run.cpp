@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+// mv-run: boot a system image in QEMU the way the autograder does, with the console live on stdout.
+#include "child.hpp"
+#include "image.hpp"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+namespace {
+
+constexpr int kTimeoutStatus = 124;  // as timeout(1)
+constexpr int kUsageStatus = 125;    // mv-run itself failed
+constexpr int kNoQemuStatus = 127;
+
+const char kUsage[] =
+    "usage: mv-run <image.elf> [--timeout S] [--selector N] [--token HEX] [--gdb] [--quiet] [--dry-run]\n"
+    "  boots the image under QEMU as the autograder does; the console streams to stdout and\n"
+    "  mv-run exits with QEMU's status (0 all VMs off, 1 a VM crashed, 2 panic, 3 lab stub hit;\n"
+    "  124 timeout).\n"
+    "  --timeout S   kill QEMU after S seconds (default 60; 0: never)\n"
+    "  --selector N  which sub-test the test guests run (default 0: all)\n"
+    "  --token HEX   the result-line token handed to the guests (default: random)\n"
+    "  --gdb         QEMU waits for a debugger on localhost:1234 (-s -S); no timeout\n"
+    "  --quiet       no messages from mv-run itself, only the console\n"
+    "  --dry-run     print QEMU's command line and exit\n";
+
+struct Args {
+    std::string image;
+    double timeout_s = 60;
+    uint32_t selector = 0;
+    uint32_t token = 0;
+    bool gdb = false, quiet = false, dry_run = false;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+    std::cerr << "mv-run: " << problem << "\n" << kUsage;
+    std::exit(kUsageStatus);
+}
+
+unsigned long number(const std::string& flag, const char* text, int base) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long v = std::strtoul(text, &end, base);
+    if (errno != 0 || *text == '\0' || *end != '\0' || v > 0xffffffffUL) usage(flag + ": not a 32-bit number: " + text);
+    return v;
+}
+
+Args parse(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const auto value = [&]() -> const char* {
+            if (i + 1 >= argc) usage(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--timeout") {
+            char* end = nullptr;
+            const char* v = value();
+            a.timeout_s = std::strtod(v, &end);
+            if (*end != '\0' || a.timeout_s < 0) usage("--timeout: not a number of seconds: " + std::string(v));
+        } else if (arg == "--selector") a.selector = static_cast<uint32_t>(number(arg, value(), 0));
+        else if (arg == "--token") a.token = static_cast<uint32_t>(number(arg, value(), 16));
+        else if (arg == "--gdb") a.gdb = true;
+        else if (arg == "--quiet") a.quiet = true;
+        else if (arg == "--dry-run") a.dry_run = true;
+        else if (arg == "-h" || arg == "--help") std::cout << kUsage, std::exit(0);
+        else if (arg.starts_with("-") || !a.image.empty()) usage("unexpected argument: " + arg);
+        else a.image = arg;
+    }
+    if (a.image.empty()) usage("which image? give the path of a system image (.elf)");
+    return a;
+}
+
+void write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        const ssize_t n = write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;  // stdout closed (e.g. piped into head): drop the rest
+        data.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const Args args = parse(argc, argv);
+    mvtest::Image image;
+    try {
+        image = mvtest::load_image(args.image);
+    } catch (const std::exception& e) {
+        std::cerr << "mv-run: " << e.what() << "\n";
+        return kUsageStatus;
+    }
+    const uint32_t token = args.token != 0 ? args.token : mvtest::new_token();
+    const std::string qemu = mvtest::qemu_program();
+    std::vector<std::string> extra;
+    if (args.gdb) extra = {"-s", "-S"};
+
+    mvtest::ChildSpec spec;
+    spec.argv = mvtest::qemu_command(image, token, args.selector, extra, qemu);
+    if (args.dry_run) {
+        for (const std::string& a : spec.argv) std::cout << a << (&a == &spec.argv.back() ? "\n" : " ");
+        return 0;
+    }
+    if (mvtest::find_program(qemu).empty()) {
+        std::cerr << "mv-run: " << qemu << " not found: install the Debian package qemu-system-arm\n";
+        return kNoQemuStatus;
+    }
+    spec.timeout_s = args.gdb ? 0 : args.timeout_s;
+    spec.capture = false;
+    spec.forward_stdin = isatty(STDIN_FILENO);
+    spec.on_output = [](std::string_view data) { write_all(STDOUT_FILENO, data); };
+    signal(SIGPIPE, SIG_IGN);
+
+    if (!args.quiet)
+        std::cerr << "mv-run: booting " << image.system << " (" << image.vms.size() << " VM"
+                  << (image.vms.size() == 1 ? "" : "s") << ", token " << mvtest::hex8(token) << ", selector "
+                  << args.selector << ")\n";
+    if (args.gdb)
+        std::cerr << "mv-run: QEMU is waiting for a debugger on localhost:1234. In another terminal: make gdb\n"
+                  << "        (or: gdb-multiarch " << image.elf << " -ex 'target remote localhost:1234')\n";
+
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    if (!r.error.empty()) {
+        std::cerr << "mv-run: " << r.error << "\n";
+        return kNoQemuStatus;
+    }
+    if (r.timed_out) {
+        std::cerr << "mv-run: timeout: QEMU was still running after " << args.timeout_s
+                  << " s and was killed (--timeout S allows longer)\n";
+        return kTimeoutStatus;
+    }
+    if (r.exit_status < 0) {
+        std::cerr << "mv-run: QEMU was killed by signal " << r.signal << " (" << strsignal(r.signal) << ")\n";
+        return 128 + r.signal;
+    }
+    if (!args.quiet)
+        std::cerr << "mv-run: QEMU exited with status " << r.exit_status << ": " << mvtest::exit_meaning(r.exit_status)
+                  << "\n";
+    return r.exit_status;
+}

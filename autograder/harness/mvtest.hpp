@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// mvtest: boot a system image in QEMU, read its console, and check what the test guests report.
+#pragma once
+
+#include "image.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mvtest {
+
+struct RunOptions {
+    std::string system;               ///< image base name ("lab1-traps"), or a path to an .elf
+    double timeout_s = 10.0;          ///< QEMU is killed after this long
+    uint32_t selector = 0;            ///< which sub-test the guests run; 0 = all
+    std::vector<std::string> extra_args;  ///< appended to QEMU's command line
+    size_t max_output = 1 << 20;      ///< QEMU is killed after printing this many bytes
+};
+
+/// `@@MVT <token> PASS <name>` or `@@MVT <token> FAIL <name>: <detail>`.
+struct GuestResult {
+    bool pass;
+    std::string name, detail;
+};
+
+/// `MV_LAB_TODO: lab <N>: <function>() in <file> is not written yet (book: <section>)`.
+struct LabTodo {
+    int lab;
+    std::string function, file, section, line;
+};
+
+/// What one boot of a system image did.
+struct Run {
+    int exit_status = -1;        ///< QEMU's exit code; -1 if killed or signalled
+    bool timed_out = false, flooded = false;
+    std::string console;         ///< everything QEMU printed (stdout+stderr), capped at max_output
+    std::vector<GuestResult> results;  ///< result lines carrying this run's token, in order
+    bool done = false;           ///< saw `@@MVT <token> DONE`
+    std::optional<LabTodo> todo;       ///< the first MV_LAB_TODO line
+    std::optional<std::string> panic;  ///< the first MV_PANIC message
+    std::vector<std::string> crashes;  ///< "VM <id> (<name>) crashed: <why>", one per crash
+
+    std::string system;          ///< as given in RunOptions
+    uint32_t token = 0, selector = 0;
+    double timeout_s = 0, elapsed_s = 0;
+    std::string error;           ///< the harness could not boot it (no image, no QEMU); also in console
+    int foreign_results = 0;     ///< result lines with another token: ignored
+
+    std::string tail(size_t n = 20) const;  ///< the last n console lines, colour codes removed
+    const GuestResult* find(const std::string& name) const;  ///< the first result named `name`
+};
+
+/// Boots the image and waits until QEMU exits, times out or floods. Never throws: a missing
+/// image or QEMU is reported in `error` and `console`, with exit_status -1.
+Run run_system(const RunOptions& options);
+
+/// Shorthand for the common case: `boot("lab1-traps", 2)`.
+Run boot(const std::string& system, uint32_t selector = 0, double timeout_s = 10.0);
+
+// GoogleTest predicates: EXPECT_TRUE(mvtest::GuestPassed(run, "hvc_null")). On failure they say
+// what was expected and seen, then why the run went wrong (an unwritten lab function, a panic,
+// a crash, a timeout, a flood, QEMU's exit status) and the last 15 console lines.
+::testing::AssertionResult GuestPassed(const Run& run, const std::string& name);
+::testing::AssertionResult GuestDone(const Run& run);
+::testing::AssertionResult ExitedWith(const Run& run, int status);
+::testing::AssertionResult ConsoleHas(const Run& run, const std::string& text);
+/// The whole scenario went right: `name` passed, the guest said DONE, every VM powered off (0).
+::testing::AssertionResult ScenarioPassed(const Run& run, const std::string& name);
+
+}  // namespace mvtest

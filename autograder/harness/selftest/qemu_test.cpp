@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+// Smoke tests with the real qemu-system-arm: its error path, and a tiny image end to end.
+#include "child.hpp"
+#include "support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace selftest {
+namespace {
+
+class RealQemu : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (mvtest::find_program("qemu-system-arm").empty()) GTEST_SKIP() << "qemu-system-arm is not installed";
+    }
+    ScopedEnv no_fake_{"MV_QEMU", std::nullopt};
+    TempDir dir_;
+};
+
+TEST_F(RealQemu, AMissingImageIsReportedBeforeQemuRuns) {
+    const mvtest::Run run = mvtest::boot("/nonexistent/lab1-traps.elf");
+    EXPECT_EQ(run.exit_status, -1);
+    EXPECT_EQ(run.error, "/nonexistent/lab1-traps.elf: no such system image: build it first "
+                         "(make, or cmake --build <build dir>)");
+}
+
+TEST_F(RealQemu, AnImageQemuCannotLoadShowsQemusMessage) {
+    write_image(dir_.path(), "garbage", 1, "this is not an ELF file");
+    const mvtest::Run run = mvtest::boot(dir_.path() + "/garbage.elf");
+    EXPECT_TRUE(run.error.empty()) << run.error;
+    EXPECT_TRUE(mvtest::ExitedWith(run, 1));
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "qemu-system-arm: "));
+    EXPECT_LT(run.elapsed_s, 5.0);
+}
+
+#ifdef TINY_GUEST_ELF
+TEST_F(RealQemu, ATinyGuestReportsWithItsTokenAndExitStatus) {
+    std::filesystem::copy_file(TINY_GUEST_ELF, dir_.path() + "/tiny.elf");
+    std::ofstream(dir_.path() + "/tiny.json")
+        << R"({"system": "tiny", "memory_mib": 1024, "vms": [{"name": "tiny", "id": 0, "ram_pa": "0x40000000",
+              "ram_size": 268435456, "params_pa": "0x48fff000", "entry": "0x40000000"}]})";
+    const mvtest::Run run = mvtest::boot(dir_.path() + "/tiny.elf", 0);
+    EXPECT_TRUE(mvtest::ScenarioPassed(run, "tiny"));
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "tiny: @@MVT " + mvtest::hex8(run.token) + " PASS tiny"));
+    const mvtest::Run stub = mvtest::boot(dir_.path() + "/tiny.elf", 3);
+    EXPECT_TRUE(mvtest::ExitedWith(stub, 3));
+}
+#endif
+
+}  // namespace
+}  // namespace selftest

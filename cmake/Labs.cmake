@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# Lab selection: for each lab of labs/manifest.json, take its lab files from
+# the student tree (microvisor/) or from reference-solution/.
+#
+#   MV_SOLUTION = reference | student | <list of lab ids taken from the reference>
+#
+# Sets MV_LAB_SOURCES (absolute paths), MV_REFERENCE_LABS, MV_BUILD_FLAVOR,
+# MV_LAB_IDS, and MV_LAB_<id>_FILES.
+file(READ ${MV_TOP}/labs/manifest.json _manifest)
+string(JSON _nlabs LENGTH "${_manifest}" labs)
+math(EXPR _last "${_nlabs} - 1")
+
+set(MV_LAB_IDS "")
+foreach(_i RANGE ${_last})
+    string(JSON _id GET "${_manifest}" labs ${_i} id)
+    list(APPEND MV_LAB_IDS ${_id})
+endforeach()
+
+if(NOT DEFINED MV_SOLUTION OR MV_SOLUTION STREQUAL "")
+    if(EXISTS ${MV_TOP}/reference-solution)
+        set(MV_SOLUTION reference)
+    else()
+        set(MV_SOLUTION student)
+    endif()
+endif()
+if(MV_SOLUTION STREQUAL "reference")
+    set(MV_REFERENCE_LABS ${MV_LAB_IDS})
+elseif(MV_SOLUTION STREQUAL "student")
+    set(MV_REFERENCE_LABS "")
+else()
+    string(REPLACE "," ";" MV_REFERENCE_LABS "${MV_SOLUTION}")
+endif()
+
+set(MV_LAB_SOURCES "")
+foreach(_i RANGE ${_last})
+    string(JSON _id GET "${_manifest}" labs ${_i} id)
+    string(JSON _nfiles LENGTH "${_manifest}" labs ${_i} files)
+    math(EXPR _flast "${_nfiles} - 1")
+    set(MV_LAB_${_id}_FILES "")
+    foreach(_f RANGE ${_flast})
+        string(JSON _file GET "${_manifest}" labs ${_i} files ${_f})
+        list(APPEND MV_LAB_${_id}_FILES ${_file})
+        if(_id IN_LIST MV_REFERENCE_LABS)
+            if(NOT EXISTS ${MV_TOP}/reference-solution/${_file})
+                message(FATAL_ERROR "MV_SOLUTION=${MV_SOLUTION} takes lab ${_id} from the reference, "
+                        "but reference-solution/${_file} does not exist (a student handout has no reference).")
+            endif()
+            list(APPEND MV_LAB_SOURCES ${MV_TOP}/reference-solution/${_file})
+        else()
+            list(APPEND MV_LAB_SOURCES ${MV_TOP}/microvisor/${_file})
+        endif()
+    endforeach()
+endforeach()
+
+if(MV_REFERENCE_LABS STREQUAL MV_LAB_IDS)
+    set(MV_BUILD_FLAVOR "reference")
+elseif(MV_REFERENCE_LABS STREQUAL "")
+    set(MV_BUILD_FLAVOR "student")
+else()
+    string(REPLACE ";" "," _r "${MV_REFERENCE_LABS}")
+    set(MV_BUILD_FLAVOR "student, labs ${_r} from the reference")
+endif()

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// The guest runtime: console, power, exceptions and result lines.
+#include "guest.hpp"
+
+#include "lib/format.hpp"
+
+extern "C" mv::u8 __params[];  // guest.ld: the parameter page
+
+namespace guest {
+namespace {
+
+struct LineBuffer {
+    char buf[256];
+    u32 used = 0;
+    void flush() {
+        if (used > 0) console_write(buf, used);
+        used = 0;
+    }
+    void put(char c) {
+        buf[used++] = c;
+        if (c == '\n' || used == sizeof(buf)) flush();
+    }
+};
+
+LineBuffer line;
+ExcHook hook = nullptr;
+
+const char* exc_name(Exc k) {
+    static const char* const names[] = {"reset", "undefined instruction", "SVC", "prefetch abort",
+                                        "data abort", "unused", "IRQ", "FIQ"};
+    return names[static_cast<u32>(k) & 7];
+}
+
+}  // namespace
+
+void vprintf(const char* fmt, va_list ap) {
+    mv::vformat([](void*, char c) { line.put(c); }, nullptr, fmt, ap);
+}
+
+void printf(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void power_off() {
+    line.flush();
+    hvc(PSCI_SYSTEM_OFF);
+    for (;;) asm volatile("wfi");  // not reached while the microvisor works
+}
+
+void reset() {
+    line.flush();
+    hvc(PSCI_SYSTEM_RESET);
+    for (;;) asm volatile("wfi");
+}
+
+void set_exception_hook(ExcHook h) { hook = h; }
+
+u32 param_token() { return *reinterpret_cast<volatile u32*>(__params); }
+u32 param_selector() { return *reinterpret_cast<volatile u32*>(__params + 4); }
+
+}  // namespace guest
+
+using namespace guest;
+
+extern "C" void guest_exception(u32 kind, ExcFrame* frame) {
+    Exc k = static_cast<Exc>(kind);
+    if (frame != nullptr && hook != nullptr && hook(k, *frame)) return;
+    mvt::fail("unexpected_exception", "%s, lr %#x, spsr %#x", exc_name(k), frame ? frame->lr : 0,
+              frame ? frame->spsr : 0);
+    power_off();
+}
+
+extern "C" void guest_start() {
+    main();
+    power_off();
+}
+
+namespace mvt {
+namespace {
+void line_start(const char* what) { guest::printf("@@MVT %08x %s", param_token(), what); }
+}  // namespace
+
+void pass(const char* name) {
+    line_start("PASS");
+    guest::printf(" %s\n", name);
+}
+
+void fail(const char* name, const char* fmt, ...) {
+    line_start("FAIL");
+    guest::printf(" %s: ", name);
+    va_list ap;
+    va_start(ap, fmt);
+    guest::vprintf(fmt, ap);
+    va_end(ap);
+    guest::printf("\n");
+}
+
+void done() {
+    line_start("DONE");
+    guest::printf("\n");
+}
+
+bool expect(bool ok, const char* name, const char* fmt, ...) {
+    if (ok) {
+        pass(name);
+        return true;
+    }
+    line_start("FAIL");
+    guest::printf(" %s: ", name);
+    va_list ap;
+    va_start(ap, fmt);
+    guest::vprintf(fmt, ap);
+    va_end(ap);
+    guest::printf("\n");
+    return false;
+}
+}  // namespace mvt

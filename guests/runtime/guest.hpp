@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// The guest runtime: hypercalls, console, exceptions and test reporting.
+#pragma once
+
+#include <stdarg.h>
+
+#include "lib/types.hpp"
+#include "mv/abi.h"
+
+namespace guest {
+
+using mv::i32;
+using mv::u32;
+using mv::u64;
+using mv::u8;
+
+/// r0-r3 after a hypercall.
+struct HvcResult {
+    u32 r0, r1, r2, r3;
+};
+
+/// HVC #0 with the SMCCC function ID `fid` and arguments r1-r5.
+inline HvcResult hvc(u32 fid, u32 a1 = 0, u32 a2 = 0, u32 a3 = 0, u32 a4 = 0, u32 a5 = 0) {
+    register u32 r0 asm("r0") = fid;
+    register u32 r1 asm("r1") = a1;
+    register u32 r2 asm("r2") = a2;
+    register u32 r3 asm("r3") = a3;
+    register u32 r4 asm("r4") = a4;
+    register u32 r5 asm("r5") = a5;
+    asm volatile("hvc #0" : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3) : "r"(r4), "r"(r5) : "memory");
+    return {r0, r1, r2, r3};
+}
+
+/// MV_CALL_CONSOLE_WRITE: the byte count or a negative status.
+inline i32 console_write(const void* buf, u32 len) {
+    return static_cast<i32>(hvc(MV_CALL_CONSOLE_WRITE, reinterpret_cast<u32>(buf), len).r0);
+}
+
+void printf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintf(const char* fmt, va_list ap);
+
+[[noreturn]] void power_off();  ///< PSCI SYSTEM_OFF
+[[noreturn]] void reset();      ///< PSCI SYSTEM_RESET
+
+/// What arrived at the guest's vectors (the vector's index).
+enum class Exc : u32 { reset = 0, undef = 1, svc = 2, pabt = 3, dabt = 4, unused = 5, irq = 6, fiq = 7 };
+
+/// The registers an exception handler saved: r0-r12, the mode's LR and SPSR.
+/// Returning from the handler resumes at `lr` with CPSR = `spsr`.
+struct ExcFrame {
+    u32 r[13];
+    u32 lr;
+    u32 spsr;
+};
+
+/// A handler for exceptions; returns false for "not mine" (the runtime then
+/// reports an unexpected exception and powers off).
+using ExcHook = bool (*)(Exc kind, ExcFrame& frame);
+void set_exception_hook(ExcHook hook);
+
+/// The parameter page the harness writes: a per-run token and a sub-test selector.
+u32 param_token();
+u32 param_selector();
+
+/// Current CPSR.
+inline u32 cpsr() {
+    u32 v;
+    asm volatile("mrs %0, cpsr" : "=r"(v));
+    return v;
+}
+
+}  // namespace guest
+
+/// Result lines the autograder reads: `@@MVT <token> PASS|FAIL <name>[: detail]`, `@@MVT <token> DONE`.
+namespace mvt {
+void pass(const char* name);
+void fail(const char* name, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+void done();
+/// Reports PASS or FAIL; returns `ok`.
+bool expect(bool ok, const char* name, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+}  // namespace mvt
+
+/// Every guest defines main(); returning powers the VM off.
+int main();

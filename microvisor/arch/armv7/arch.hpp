@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// The arch interface, ARMv7-A HYP mode: the only way generic code touches the CPU.
+//
+// arch/fake/arch.hpp offers the same names for host tests. Keep the two in step.
+#pragma once
+
+#include "kernel/psr.hpp"
+#include "lib/types.hpp"
+#include "sysregs.hpp"
+
+namespace mv::arch {
+
+// --- coprocessor registers ------------------------------------------------
+template <const Sysreg& R>
+inline u32 read() {
+    static_assert(!R.wide);
+    u32 v;
+    asm volatile("mrc p%c1, %c2, %0, c%c3, c%c4, %c5"
+                 : "=r"(v)
+                 : "i"(R.cp), "i"(R.opc1), "i"(R.crn), "i"(R.crm), "i"(R.opc2));
+    return v;
+}
+
+template <const Sysreg& R>
+inline void write(u32 v) {
+    static_assert(!R.wide);
+    asm volatile("mcr p%c1, %c2, %0, c%c3, c%c4, %c5" ::"r"(v), "i"(R.cp), "i"(R.opc1),
+                 "i"(R.crn), "i"(R.crm), "i"(R.opc2)
+                 : "memory");
+}
+
+template <const Sysreg& R>
+inline u64 read64() {
+    static_assert(R.wide);
+    u32 lo, hi;
+    asm volatile("mrrc p%c2, %c3, %0, %1, c%c4"
+                 : "=r"(lo), "=r"(hi)
+                 : "i"(R.cp), "i"(R.opc1), "i"(R.crm));
+    return (static_cast<u64>(hi) << 32) | lo;
+}
+
+template <const Sysreg& R>
+inline void write64(u64 v) {
+    static_assert(R.wide);
+    asm volatile("mcrr p%c2, %c3, %0, %1, c%c4" ::"r"(static_cast<u32>(v)),
+                 "r"(static_cast<u32>(v >> 32)), "i"(R.cp), "i"(R.opc1), "i"(R.crm)
+                 : "memory");
+}
+
+// --- barriers -------------------------------------------------------------
+inline void isb() { asm volatile("isb" ::: "memory"); }
+inline void dsb() { asm volatile("dsb sy" ::: "memory"); }
+inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
+
+// --- the guest's banked registers (MRS/MSR banked, ARM ARM B9.3.9) ----------
+// While a vCPU runs, its banked LR, SP and SPSR of each PL1 mode live in the
+// hardware registers; HYP mode reaches them without switching mode.
+u32 banked_lr(Mode m);
+void set_banked_lr(Mode m, u32 v);
+u32 banked_sp(Mode m);
+void set_banked_sp(Mode m, u32 v);
+u32 banked_spsr(Mode m);
+void set_banked_spsr(Mode m, u32 v);
+
+// --- machine ----------------------------------------------------------------
+[[noreturn]] void exit_system(int status);  ///< end QEMU (semihosting SYS_EXIT_EXTENDED)
+[[noreturn]] void halt();                   ///< stop this CPU for good
+void enable_hyp_mmu();                      ///< HYP stage-1 identity map, caches on
+void flush_guest_tlb();                     ///< all stage-1+2 entries of non-secure PL0/PL1
+[[noreturn]] void enter_guest();            ///< restore the current frame and ERET
+
+}  // namespace mv::arch
+
+namespace mv::arch {
+/// The HYP stage-1 map is the identity: a pointer is its physical address.
+inline u64 virt_to_phys(const void* p) { return reinterpret_cast<u32>(p); }
+inline u8* phys_to_virt(u32 pa) { return reinterpret_cast<u8*>(pa); }
+}  // namespace mv::arch

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// The static system configuration: what the system generator (tools/sysgen)
+// emits from a system description. The microvisor parses nothing; it walks
+// these tables at boot.
+#pragma once
+
+#include "lib/types.hpp"
+
+namespace mv {
+
+class Vm;
+class Vcpu;
+
+/// What a stretch of a VM's guest-physical address space is backed by.
+enum class MemKind : u8 {
+    Ram,     ///< normal memory, write-back cached
+    Device,  ///< device memory: a physical device passed through
+};
+
+/// One region of a VM's guest-physical address space.
+struct MemRegion {
+    u32 gpa;         ///< guest-physical base (2 MiB aligned in labs 1-2)
+    u32 pa;          ///< physical base it is backed by
+    u32 size;        ///< bytes
+    MemKind kind;
+    bool writable;
+    bool executable;
+};
+
+/// What happens when a VM touches guest-physical memory it has no mapping for.
+enum class FaultPolicy : u8 {
+    Reflect,  ///< the guest takes an external abort on its own vectors
+    Stop,     ///< the VM is stopped and reported as crashed
+};
+
+/// One VM as the system description declares it.
+struct VmConfig {
+    const char* name;
+    u32 id;
+    u32 entry;               ///< guest-physical entry point of vCPU 0
+    u32 vcpus;               ///< number of vCPUs (at least 1)
+    u32 priority;            ///< 0 (lowest) .. 255
+    FaultPolicy on_fault;
+    const MemRegion* regions;
+    u32 nregions;
+    u32 params_gpa;          ///< the VM's parameter page (token, selector), 0 if none
+};
+
+/// The whole system, with the storage the microvisor needs for it.
+struct SystemConfig {
+    const char* name;
+    u32 ram_base;            ///< physical RAM of the board
+    u32 ram_size;
+    const VmConfig* vms;
+    u32 nvms;
+    Vm* vm_pool;             ///< nvms default-constructed Vm objects
+    Vcpu* vcpu_pool;         ///< the sum of all VMs' vcpus
+    u32 nvcpus;
+};
+
+/// Defined by the generated file of each system image.
+extern const SystemConfig system_config;
+
+}  // namespace mv

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// Lab 1: the hypercall dispatcher (Arm SMCCC over HVC #0).
+#include "kernel/hypercall.hpp"
+
+#include "kernel/lab.hpp"
+#include "kernel/reflect.hpp"
+#include "kernel/trap.hpp"
+#include "kernel/vcpu.hpp"
+#include "mv/abi.h"
+
+namespace mv {
+
+// Split an SMCCC function ID into the fields of SmcccId (kernel/hypercall.hpp;
+// the bit positions are the MV_SMCCC_* macros of mv/abi.h).
+SmcccId decode_smccc(u32 fid) {
+    MV_LAB_TODO(1);
+}
+
+// Handle a trapped HVC. The function ID is in vcpu.r(0), arguments in
+// vcpu.r(1)..r(5); results go to vcpu.r(0)..r(3).
+//  - Only HVC #0 is a hypercall (the immediate is hsr.iss bits 15:0). Any other
+//    immediate is an undefined instruction: inject_undef() at the HVC, which is
+//    the 4 bytes before vcpu.frame.elr.
+//  - Only fast SMC32 calls with bits 23:16 zero exist; others: MV_NOT_SUPPORTED.
+//  - Owner MV_SMCCC_OWNER_STD goes to psci_call(); owner MV_SMCCC_OWNER_VENDOR_HYP
+//    is looked up by function number in a table of HypercallFn (hc_null,
+//    hc_console_write, hc_vcpu_yield, hc_vm_info, and at 9 hc_trap_count), and
+//    MV_CALL_REVISION (number 0xff03) answers through hc_revision().
+//  - Everything else answers MV_NOT_SUPPORTED in r0.
+void handle_hvc(Vcpu& vcpu, const Hsr& hsr) {
+    MV_LAB_TODO(1);
+}
+
+}  // namespace mv

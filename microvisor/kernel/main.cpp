@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// Boot and the C++ side of HYP entry.
+#include "arch.hpp"
+#include "kernel/console.hpp"
+#include "kernel/panic.hpp"
+#include "kernel/system.hpp"
+#include "kernel/trap.hpp"
+
+#ifndef MV_BUILD_FLAVOR
+#define MV_BUILD_FLAVOR "student"
+#endif
+#ifndef MV_VERSION
+#define MV_VERSION "0.1"
+#endif
+
+namespace mv {
+namespace {
+
+void banner() {
+    kprintf("\nMicrovisor Course Edition %s (%s build) in HYP mode\n", MV_VERSION, MV_BUILD_FLAVOR);
+    kprintf("RAM %#x-%#x (%u MiB), system '%s' with %u VM%s\n", system_config.ram_base,
+            system_config.ram_base + (system_config.ram_size - 1), system_config.ram_size >> 20,
+            system_config.name, system_config.nvms, system_config.nvms == 1 ? "" : "s");
+    for (u32 i = 0; i < system_config.nvms; ++i) {
+        const VmConfig& vm = system_config.vms[i];
+        kprintf("  VM %u '%s': %u vCPU%s, priority %u, entry %#x\n", vm.id, vm.name, vm.vcpus,
+                vm.vcpus == 1 ? "" : "s", vm.priority, vm.entry);
+    }
+}
+
+}  // namespace
+}  // namespace mv
+
+using namespace mv;
+
+/// Called by arch/armv7/boot.S with the boot CPSR.
+extern "C" [[noreturn]] void mv_main(u32 cpsr) {
+    if (psr::mode(cpsr) != Mode::hyp) {
+        kprintf("MV_PANIC: started in mode %#x, not HYP (0x1a): run QEMU with -M virt,virtualization=on\n",
+                cpsr & psr::MODE_MASK);
+        arch::exit_system(static_cast<int>(ExitStatus::panic));
+    }
+    arch::enable_hyp_mmu();
+    banner();
+    system_init();
+    run_next();  // starts the first VM
+    arch::enter_guest();
+}
+
+/// A trap from the current guest (arch/armv7/vectors.S has saved its frame).
+extern "C" void mv_hyp_trap() {
+    Vcpu& vcpu = current_vcpu();
+    handle_trap(vcpu, arch::read<reg::HSR>());
+    if (vcpu.state != VcpuState::runnable) run_next();
+}
+
+extern "C" void mv_hyp_irq() { panic("unexpected IRQ in HYP mode"); }
+
+/// An exception in the microvisor itself: a bug.
+extern "C" [[noreturn]] void mv_hyp_fault(u32 kind, u32 elr, u32 hsr) {
+    static const char* const names[] = {"reset",         "undefined instruction", "HVC/SVC",
+                                        "prefetch abort", "data abort",           "?",
+                                        "?",             "FIQ"};
+    panic("%s in the microvisor at pc %#x (HSR %#x, HDFAR %#x)", names[kind & 7], elr, hsr,
+          arch::read<reg::HDFAR>());
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Lab 1: PSCI 1.0 (ARM DEN 0022) for a VM: version, features, system off and reset.
+#include "kernel/hypercall.hpp"
+#include "kernel/lab.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+#include "mv/abi.h"
+
+namespace mv {
+
+// Answer the PSCI call `fid` (the guest's r0), results to vcpu.r(0):
+//  - PSCI_VERSION: MV_PSCI_VERSION_1_0;
+//  - PSCI_FEATURES: 0 if the function ID in vcpu.r(1) is one this function
+//    implements, MV_NOT_SUPPORTED otherwise;
+//  - PSCI_SYSTEM_OFF: vm_power_off() the caller's VM;
+//  - PSCI_SYSTEM_RESET: vm_reset() the caller's VM;
+//  - anything else: MV_NOT_SUPPORTED.
+void psci_call(Vcpu& vcpu, u32 fid) {
+    MV_LAB_TODO(1);
+}
+
+}  // namespace mv

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: MIT
+// The running system: its VMs, the current vCPU and what runs next.
+#pragma once
+
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+
+namespace mv {
+
+/// Bind the VM and vCPU objects to the system description.
+void system_init();
+
+/// The vCPU whose frame the trap entry saved.
+Vcpu& current_vcpu();
+
+/// Make `v` the vCPU that HYP exit resumes: its frame, stage-2 map and VM state.
+void switch_to(Vcpu& v);
+
+/// The current vCPU cannot go on: pick the next one to run, or end the
+/// system when every VM has finished. (Lab 1: VMs run one after another.)
+void run_next();
+
+/// Reset the PL1 state a guest OS owns (CP15, banked registers) for a fresh start.
+void reset_guest_cpu_state(const Vcpu& v);
+
+}  // namespace mv

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// VM lifecycle: start, power off, reset, crash.
+#include "kernel/vm.hpp"
+
+#include <stdarg.h>
+
+#include "arch.hpp"
+#include "kernel/console.hpp"
+#include "kernel/panic.hpp"
+#include "kernel/system.hpp"
+#include "kernel/vcpu.hpp"
+#include "lib/format.hpp"
+
+namespace mv {
+namespace {
+
+void stop_vcpus(Vm& vm) {
+    for (u32 c = 0; c < vm.config->vcpus; ++c) vm.vcpus[c].state = VcpuState::stopped;
+}
+
+}  // namespace
+
+void vm_start(Vm& vm) {
+    if (!vm.stage2.build(*vm.config)) panic("VM %s: memory regions not 2 MiB aligned", vm.name());
+    vm.state = VmState::running;
+    Vcpu& boot = vm.vcpus[0];
+    boot.reset(vm.config->entry);
+    boot.state = VcpuState::runnable;
+    switch_to(boot);
+    arch::flush_guest_tlb();  // the VMID may have been used by an earlier map
+    reset_guest_cpu_state(boot);
+}
+
+void vm_power_off(Vm& vm) {
+    vm.state = VmState::powered_off;
+    stop_vcpus(vm);
+    kprintf("MV: VM %u (%s) powered off\n", vm.id(), vm.name());
+}
+
+void vm_reset(Vm& vm) {
+    for (u32 c = 1; c < vm.config->vcpus; ++c) vm.vcpus[c].state = VcpuState::off;
+    Vcpu& boot = vm.vcpus[0];
+    boot.reset(vm.config->entry);
+    boot.state = VcpuState::runnable;
+    reset_guest_cpu_state(boot);
+    kprintf("MV: VM %u (%s) reset\n", vm.id(), vm.name());
+}
+
+void vm_crash(Vm& vm, const char* fmt, ...) {
+    vm.state = VmState::crashed;
+    stop_vcpus(vm);
+    kprintf("MV: VM %u (%s) crashed: ", vm.id(), vm.name());
+    va_list ap;
+    va_start(ap, fmt);
+    vformat([](void*, char c) { console_putc(c); }, nullptr, fmt, ap);
+    va_end(ap);
+    kprintf("\n");
+}
+
+}  // namespace mv

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+// A virtual machine: an isolated guest-physical address space and its vCPUs.
+#pragma once
+
+#include "kernel/config.hpp"
+#include "lib/types.hpp"
+#include "mm/boot_map.hpp"
+
+namespace mv {
+
+class Vcpu;
+
+enum class VmState : u8 {
+    idle,         ///< not started yet
+    running,      ///< started; its vCPUs run
+    powered_off,  ///< PSCI SYSTEM_OFF
+    crashed,      ///< stopped by the microvisor
+};
+
+class Vm final {
+public:
+    BootMap stage2;                  ///< the coarse identity stage-2 map of labs 1-2
+    const VmConfig* config = nullptr;
+    Vcpu* vcpus = nullptr;           ///< config->vcpus of them
+    VmState state = VmState::idle;
+    bool at_line_start = true;       ///< console prefixing
+
+    u32 id() const { return config->id; }
+    const char* name() const { return config->name; }
+    bool finished() const { return state == VmState::powered_off || state == VmState::crashed; }
+};
+
+/// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point. Other vCPUs stay off.
+void vm_start(Vm& vm);
+/// PSCI SYSTEM_OFF: the VM ends normally.
+void vm_power_off(Vm& vm);
+/// PSCI SYSTEM_RESET: vCPU 0 restarts at the entry point, memory is kept.
+void vm_reset(Vm& vm);
+/// Stop the VM because of what it did; prints `MV: VM <id> (<name>) crashed: <why>`.
+void vm_crash(Vm& vm, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+}  // namespace mv

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: MIT
+// Lab 1: trapped WFI/WFE and SMC.
+#include "kernel/lab.hpp"
+#include "kernel/reflect.hpp"
+#include "kernel/trap.hpp"
+#include "kernel/vcpu.hpp"
+
+namespace mv {
+
+// A trapped WFI or WFE: vcpu.frame.elr points AT the instruction. Lab 1 has
+// nothing to wait for, so resume after it; it is 2 or 4 bytes long (hsr.il).
+void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
+    MV_LAB_TODO(1);
+}
+
+// A trapped SMC (vcpu.frame.elr points at it): the guest has no secure
+// monitor, so it takes an undefined-instruction exception at the SMC.
+void handle_smc(Vcpu& vcpu, const Hsr& hsr) {
+    MV_LAB_TODO(1);
+}
+
+}  // namespace mv

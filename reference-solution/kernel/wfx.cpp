@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+// Lab 1: trapped WFI/WFE and SMC.
+#include "kernel/reflect.hpp"
+#include "kernel/trap.hpp"
+#include "kernel/vcpu.hpp"
+
+namespace mv {
+
+void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
+    // ELR_hyp holds the WFI/WFE itself. Lab 1 has nothing to wait for: go on
+    // after it (16-bit or 32-bit, by the IL bit). Lab 2 blocks the vCPU here.
+    vcpu.skip_instruction(hsr.instr_len());
+}
+
+void handle_smc(Vcpu& vcpu, const Hsr&) {
+    // There is no secure monitor for a guest: an SMC is undefined, as on a CPU
+    // without the Security Extensions. ELR_hyp holds the SMC itself.
+    inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());
+}
+
+}  // namespace mv

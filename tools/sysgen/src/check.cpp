@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// Checks across a whole description: counts, overlaps, guest images, channels.
+#include "check.hpp"
+
+#include <algorithm>
+#include <map>
+#include <system_error>
+
+namespace sysgen {
+namespace {
+
+bool overlap(u64 a, u64 a_end, u64 b, u64 b_end) {
+    return a < b_end && b < a_end;
+}
+
+std::string line_of(Where at) {
+    return "line " + std::to_string(at.line);
+}
+
+void check_vms(const System& sys, Diagnostics& diag) {
+    if (sys.vms.empty())
+        diag.error(sys.at.line ? sys.at : Where{1, 1}, "no [[vm]]: a system needs at least one VM");
+    if (sys.vms.size() > max_vms)
+        diag.error(sys.vms[max_vms].at, "more than " + std::to_string(max_vms) + " VMs (this is VM number " +
+                                            std::to_string(max_vms + 1) + ")");
+
+    std::map<std::string, Where> names;
+    u32 total = 0;
+    for (const auto& vm : sys.vms) {
+        if (!vm.name.empty()) {
+            auto [first, inserted] = names.emplace(vm.name, vm.name_at);
+            if (!inserted)
+                diag.error(vm.name_at,
+                           "duplicate VM name '" + vm.name + "' (first on " + line_of(first->second) + ")");
+        }
+        const u32 before = total;
+        total += vm.vcpus;
+        if (before <= max_vcpus_total && total > max_vcpus_total)
+            diag.error(vm.vcpus_at, "too many vCPUs: with VM '" + vm.name + "' the system has " +
+                                        std::to_string(total) + ", more than " +
+                                        std::to_string(max_vcpus_total));
+    }
+}
+
+void check_memory(const System& sys, const CheckOptions& opt, Diagnostics& diag) {
+    const u64 ram_end = board_ram_base + sys.memory;
+    const u64 reserved_end = opt.reserved_base + opt.reserved_size;
+    if (opt.reserved_base < board_ram_base || reserved_end > ram_end)
+        diag.error(sys.memory_at.line ? sys.memory_at : sys.at,
+                   "board RAM " + range(board_ram_base, ram_end) +
+                       " does not hold the microvisor's reserved region " +
+                       range(opt.reserved_base, reserved_end));
+
+    struct Placed {
+        const Vm* vm;
+        const Region* region;
+    };
+    std::vector<Placed> rams;
+    for (const auto& vm : sys.vms) {
+        bool has_ram = false;
+        for (std::size_t i = 0; i < vm.regions.size(); ++i) {
+            const Region& r = vm.regions[i];
+            has_ram = has_ram || r.kind == MemKind::Ram;
+            if (!r.valid) continue;
+            for (std::size_t j = 0; j < i; ++j) {
+                const Region& other = vm.regions[j];
+                if (other.valid && overlap(r.gpa, r.gpa_end(), other.gpa, other.gpa_end()))
+                    diag.error(r.at, "region " + range(r.gpa, r.gpa_end()) + " overlaps region " +
+                                         range(other.gpa, other.gpa_end()) + " (" + line_of(other.at) +
+                                         ") of VM '" + vm.name + "' in guest-physical space");
+            }
+            const std::string phys = range(r.pa, r.pa_end());
+            if (r.kind == MemKind::Device) {
+                if (overlap(r.pa, r.pa_end(), board_ram_base, ram_end))
+                    diag.error(r.at, "device region " + phys + " lies in board RAM " +
+                                         range(board_ram_base, ram_end) +
+                                         "; a device region must be outside it");
+                continue;
+            }
+            if (r.pa < board_ram_base || r.pa_end() > ram_end)
+                diag.error(r.at,
+                           "ram region " + phys + " is outside board RAM " + range(board_ram_base, ram_end));
+            else if (overlap(r.pa, r.pa_end(), opt.reserved_base, reserved_end))
+                diag.error(r.at, "ram region " + phys + " overlaps the microvisor's reserved region " +
+                                     range(opt.reserved_base, reserved_end));
+            for (const auto& [other_vm, other] : rams)
+                if (overlap(r.pa, r.pa_end(), other->pa, other->pa_end()))
+                    diag.error(r.at, "ram region " + phys + " overlaps ram region " +
+                                         range(other->pa, other->pa_end()) + " of VM '" + other_vm->name +
+                                         "' (" + line_of(other->at) + ") in physical memory");
+            rams.push_back({&vm, &r});
+        }
+        if (!has_ram && !vm.regions.empty())
+            diag.error(vm.at, "VM '" + vm.name + "' has no ram region to hold its image");
+    }
+}
+
+void check_image(Vm& vm, const CheckOptions& opt, Diagnostics& diag) {
+    const Region* ram = vm.first_ram();
+    if (vm.image.empty() || !ram || !ram->valid) return;
+    const std::string what = "image '" + vm.image + "'";
+    vm.elf_path = opt.guest_dir / (vm.image + ".elf");
+    vm.bin_path = opt.guest_dir / (vm.image + ".bin");
+
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(vm.elf_path, ec)) {
+        diag.error(vm.image_at, what + ": guest file " + vm.elf_path.string() + " not found");
+        return;
+    }
+    std::string problem;
+    auto elf = read_arm_elf(vm.elf_path, problem);
+    if (!elf) {
+        diag.error(vm.image_at, what + ": " + vm.elf_path.string() + " " + problem);
+        return;
+    }
+    vm.elf = *elf;
+
+    const u64 limit = ram->gpa_end() - param_page_size;
+    if (elf->lowest() < ram->gpa || elf->end() > limit)
+        diag.error(vm.image_at, what + " (" + range(elf->lowest(), elf->end()) + ") does not fit in VM '" +
+                                    vm.name + "' RAM " + range(ram->gpa, limit) +
+                                    " (its last 4 KiB is the parameter page)");
+    else if (!elf->contains(elf->entry))
+        diag.error(vm.image_at,
+                   what + ": entry point " + hex(elf->entry) + " is not inside a loaded segment");
+
+    if (!std::filesystem::is_regular_file(vm.bin_path, ec)) {
+        diag.error(vm.image_at, what + ": guest file " + vm.bin_path.string() + " not found");
+        return;
+    }
+    const u64 bin_size = std::filesystem::file_size(vm.bin_path, ec);
+    if (!ec && bin_size > elf->end() - elf->lowest())
+        diag.error(vm.image_at, what + ": " + vm.bin_path.string() + " (" + std::to_string(bin_size) +
+                                    " bytes) is larger than the ELF's loaded range (" +
+                                    std::to_string(elf->end() - elf->lowest()) + " bytes); is it stale?");
+}
+
+void check_channels(const System& sys, Diagnostics& diag) {
+    for (const auto& c : sys.channels) {
+        if (!c.valid) continue;
+        if (c.ends[0] == c.ends[1]) {
+            diag.error(c.between_at, "channel between VM '" + c.ends[0] + "' and itself");
+            continue;
+        }
+        for (const auto& end : c.ends)
+            if (std::none_of(sys.vms.begin(), sys.vms.end(), [&](const Vm& vm) { return vm.name == end; }))
+                diag.error(c.between_at, "channel to VM '" + end + "' that does not exist");
+    }
+}
+
+}  // namespace
+
+void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
+    check_vms(sys, diag);
+    check_memory(sys, options, diag);
+    for (auto& vm : sys.vms) check_image(vm, options, diag);
+    check_channels(sys, diag);
+}
+
+}  // namespace sysgen

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+// Checks across a whole description: counts, overlaps, guest images, channels.
+#pragma once
+
+#include "description.hpp"
+
+namespace sysgen {
+
+struct CheckOptions {
+    std::filesystem::path guest_dir;
+    u64 reserved_base = 0x4000'0000;  ///< the microvisor's own memory
+    u64 reserved_size = 0x0100'0000;
+};
+
+/// Checks what read_description() cannot see value by value, and reads each
+/// VM's guest ELF into the model (Vm::elf, elf_path, bin_path).
+void check_system(System& sys, const CheckOptions& options, Diagnostics& diag);
+
+}  // namespace sysgen

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// The system description: the model a systems/*.toml file is read into.
+#pragma once
+
+#include "diagnostics.hpp"
+#include "elf.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sysgen {
+
+using u32 = std::uint32_t;
+using u64 = std::uint64_t;  // addresses are u64 here so that base + size cannot wrap
+
+inline constexpr u64 KiB = 1024;
+inline constexpr u64 MiB = 1024 * KiB;
+inline constexpr u64 GiB = 1024 * MiB;
+
+inline constexpr u64 board_ram_base = 0x4000'0000;  // QEMU virt
+inline constexpr u64 block_size = 2 * MiB;          // labs 1-2 map guest memory in 2 MiB blocks
+inline constexpr u64 param_page_size = 4 * KiB;     // the last page of a VM's first ram region
+inline constexpr std::size_t max_vms = 8;
+inline constexpr u32 max_vcpus_per_vm = 8;
+inline constexpr u32 max_vcpus_total = 16;
+
+enum class MemKind { Ram, Device };
+enum class FaultPolicy { Reflect, Stop };
+
+struct Region {
+    Where at;  ///< the [[vm.region]] table
+    u64 gpa = 0;
+    u64 pa = 0;
+    u64 size = 0;
+    MemKind kind = MemKind::Ram;
+    bool writable = true;
+    bool executable = true;
+    bool valid = true;  ///< false if a field had an error: later checks skip it
+
+    u64 gpa_end() const { return gpa + size; }
+    u64 pa_end() const { return pa + size; }
+};
+
+struct Vm {
+    Where at;  ///< the [[vm]] table
+    std::string name;
+    Where name_at;
+    std::string image;
+    Where image_at;
+    u32 vcpus = 1;
+    Where vcpus_at;
+    u32 priority = 100;
+    FaultPolicy on_fault = FaultPolicy::Reflect;
+    std::vector<Region> regions;
+
+    // Filled in by check_system() from the guest files.
+    std::filesystem::path elf_path;
+    std::filesystem::path bin_path;
+    ElfImage elf;
+
+    /// The first region of kind ram: it holds the image and the parameter page.
+    const Region* first_ram() const;
+    u64 params_gpa() const { return first_ram()->gpa_end() - param_page_size; }
+    u64 params_pa() const { return first_ram()->pa_end() - param_page_size; }
+    /// Where the first byte of the image lands in physical memory.
+    u64 image_pa() const { return first_ram()->pa + (elf.lowest() - first_ram()->gpa); }
+};
+
+struct Channel {
+    Where at;
+    std::string ends[2];
+    Where between_at;
+    u32 depth = 32;
+    u32 message_size = 2048;
+    bool valid = true;
+};
+
+struct System {
+    Where at;  ///< the [system] table
+    std::string name;
+    u64 memory = 1 * GiB;
+    Where memory_at;
+    std::string description;
+    std::vector<Vm> vms;
+    std::vector<Channel> channels;
+};
+
+/// "0x48000000", as addresses are written in messages and outputs.
+std::string hex(u64 value);
+/// "0x48000000-0x48ffffff": an address range [base, end), printed with its last byte.
+std::string range(u64 base, u64 end);
+
+/// Reads a description, checking syntax, types, keys and each value on its own.
+/// Returns nothing when the file cannot be parsed as TOML at all.
+std::optional<System> read_description(const std::filesystem::path& file, Diagnostics& diag);
+
+}  // namespace sysgen

@@ -27,7 +27,9 @@ try:
 except (ImportError, OSError):
     _LIBC = None
 
-MESSAGE_LINES = 25      # of a failure message, in the report
+MESSAGE_LINES = 25      # of a failure message, in the report: its start and its end
+MESSAGE_HEAD_LINES = 10
+LINE_CHARS = 400        # of one line of a failure message
 OUTPUT_TAIL_LINES = 15  # of a binary's output, when it crashed or hung
 TERM_GRACE_S = 2        # between SIGTERM and SIGKILL to a binary's process group
 PR_SET_PDEATHSIG = 1
@@ -155,10 +157,13 @@ def run_binary(binary, timeout):
     """Runs a GoogleTest binary in its own process group; nothing of it outlives this call."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         report = os.path.join(tmp, "report.xml")
-        proc = subprocess.Popen(
-            [str(binary), f"--gtest_output=xml:{report}", "--gtest_color=no"],
-            cwd=binary.parent, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
+        try:
+            proc = subprocess.Popen(
+                [str(binary), f"--gtest_output=xml:{report}", "--gtest_color=no"],
+                cwd=binary.parent, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
+        except OSError as e:
+            return BinaryRun({}, f"cannot run {binary}: {e.strerror}")
         problem = ""
         try:
             try:
@@ -240,7 +245,7 @@ def parse_console(text):
 
 def grade_lab(lab, build_dir, timeout):
     tests = [TestResult(lab["id"], t["name"], t["points"], t.get("hint", "")) for t in lab["tests"]]
-    binary = build_dir / lab["binary"]
+    binary = (build_dir / lab["binary"]).resolve()
     if not binary.is_file():
         for t in tests:
             t.message = (f"{lab['binary']} was not found in {build_dir}: this lab's autograder is not built "
@@ -271,10 +276,22 @@ def totals(results):
 # --- Reports --------------------------------------------------------------------------------
 
 def trimmed(message):
-    lines = message.rstrip().splitlines() or ["(no message)"]
+    """At most MESSAGE_LINES lines: the start (what was expected) and the end (the console's last lines)."""
+    lines = [line if len(line) <= LINE_CHARS else line[:LINE_CHARS] + " ..."
+             for line in message.rstrip().splitlines()] or ["(no message)"]
     if len(lines) > MESSAGE_LINES:
-        lines = lines[:MESSAGE_LINES] + [f"... ({len(lines) - MESSAGE_LINES} more lines)"]
+        tail_lines = MESSAGE_LINES - MESSAGE_HEAD_LINES - 1
+        lines = (lines[:MESSAGE_HEAD_LINES] + [f"... ({len(lines) - MESSAGE_LINES + 1} lines left out)"]
+                 + lines[-tail_lines:])
     return "\n".join(lines)
+
+
+def headline(message):
+    """The first line that says something: not GoogleTest's `file:line` location."""
+    for line in message.strip().splitlines():
+        if line.strip() and not re.fullmatch(r"\S+:\d+(: Failure)?", line.strip()):
+            return line.strip()[:LINE_CHARS]
+    return "failed"
 
 
 def failure_text(t):
@@ -326,8 +343,7 @@ def write_junit(path, results, course):
             classname, _, name = t.name.rpartition(".")
             case = ET.SubElement(suite, "testcase", classname=f"lab{t.lab_id}.{classname}", name=name)
             if not t.passed:
-                first = t.message.strip().splitlines()[0] if t.message.strip() else "failed"
-                ET.SubElement(case, "failure", message=first).text = failure_text(t)
+                ET.SubElement(case, "failure", message=headline(t.message)).text = failure_text(t)
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 

@@ -9,6 +9,7 @@ namespace mvtest {
 namespace {
 
 constexpr size_t kTailLines = 15;
+constexpr size_t kLineChars = 300;  // a flood without newlines must not become a 1 MiB message
 
 std::string result_text(const GuestResult& r) {
     return (r.pass ? "PASS " : "FAIL ") + r.name + (r.detail.empty() ? "" : ": " + r.detail);
@@ -52,7 +53,8 @@ std::string context(const Run& run) {
     o << "last " << kTailLines << " console lines of " << run.system << " (selector " << run.selector << "):\n";
     const std::string tail = run.tail(kTailLines);
     std::istringstream lines(tail);
-    for (std::string line; std::getline(lines, line);) o << "  | " << line << "\n";
+    for (std::string line; std::getline(lines, line);)
+        o << "  | " << line.substr(0, kLineChars) << (line.size() > kLineChars ? " ..." : "") << "\n";
     if (tail.empty()) o << "  (nothing)\n";
     return o.str();
 }

@@ -33,7 +33,8 @@ struct LabTodo {
     std::string function, file, section, line;
 };
 
-/// What one boot of a system image did.
+/// What one boot of a system image did. Inside a TEST body write `mvtest::Run` or `auto`:
+/// there the bare name `Run` means testing::Test::Run().
 struct Run {
     int exit_status = -1;        ///< QEMU's exit code; -1 if killed or signalled
     bool timed_out = false, flooded = false;

@@ -27,13 +27,28 @@ TEST_F(RealQemu, AMissingImageIsReportedBeforeQemuRuns) {
                          "(make, or cmake --build <build dir>)");
 }
 
-TEST_F(RealQemu, AnImageQemuCannotLoadShowsQemusMessage) {
-    write_image(dir_.path(), "garbage", 1, "this is not an ELF file");
-    const mvtest::Run run = mvtest::boot(dir_.path() + "/garbage.elf");
+TEST_F(RealQemu, QemusOwnErrorsReachTheConsole) {
+    write_image(dir_.path(), "empty", 1);
+    mvtest::RunOptions options;
+    options.system = dir_.path() + "/empty.elf";
+    options.extra_args = {"-no-such-option"};
+    const mvtest::Run run = mvtest::run_system(options);
     EXPECT_TRUE(run.error.empty()) << run.error;
     EXPECT_TRUE(mvtest::ExitedWith(run, 1));
-    EXPECT_TRUE(mvtest::ConsoleHas(run, "qemu-system-arm: "));
-    EXPECT_LT(run.elapsed_s, 5.0);
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "qemu-system-arm: -no-such-option: invalid option"));
+}
+
+TEST_F(RealQemu, AHangingGuestIsKilledAtTheTimeout) {
+    write_image(dir_.path(), "garbage", 1, "not an ELF: QEMU loads it raw and runs it");
+    const std::string marker = unique_marker();
+    mvtest::RunOptions options;
+    options.system = dir_.path() + "/garbage.elf";
+    options.timeout_s = 1;
+    options.extra_args = {"-name", marker};
+    const mvtest::Run run = mvtest::run_system(options);
+    EXPECT_TRUE(run.timed_out);
+    EXPECT_LT(run.elapsed_s, 3.0);
+    EXPECT_TRUE(eventually([&] { return processes_with(marker) == 0; })) << "a QEMU is still running";
 }
 
 #ifdef TINY_GUEST_ELF

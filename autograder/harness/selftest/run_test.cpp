@@ -78,7 +78,7 @@ TEST_F(FakeRun, NoQemuOnPathIsAClearError) {
     const mvtest::Run run = mvtest::boot("fake");
     EXPECT_EQ(run.exit_status, -1);
     EXPECT_EQ(run.error, "qemu-system-arm not found on PATH: install the Debian package qemu-system-arm");
-    EXPECT_NE(mvtest::ExitedWith(run, 0).message().find("seen:     QEMU did not run"), std::string::npos);
+    EXPECT_NE(std::string(mvtest::ExitedWith(run, 0).message()).find("seen:     QEMU did not run"), std::string::npos);
 }
 
 TEST_F(FakeRun, AFakeQemuThatIsNotThereIsNamed) {

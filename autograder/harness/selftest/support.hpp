@@ -60,7 +60,7 @@ std::string unique_marker();
 /// Each test gets an image folder holding the 2-VM image "fake", MV_QEMU set to fake-qemu.sh,
 /// and FAKE_QEMU_PIDFILE set to a file in the folder.
 class FakeQemuTest : public ::testing::Test {
-protected:
+public:
     FakeQemuTest();
     /// Boots "fake" with `selector`; a unique marker rides on QEMU's command line.
     mvtest::Run boot(uint32_t selector, double timeout_s = 5, size_t max_output = 1 << 20);

@@ -5,6 +5,7 @@
 usage: test_grade.py <path of grade.py> <path of harness-fake-lab>
 """
 
+import importlib.util
 import json
 import os
 import signal
@@ -61,15 +62,15 @@ class GradeTest(unittest.TestCase):
         path.write_text(json.dumps(manifest))
         return path
 
-    def grade(self, *args, mode=None, manifest=None, timeout=60):
+    def grade(self, *args, mode=None, manifest=None, build=None, cwd=None, timeout=60):
         env = dict(os.environ)
         env.pop("FAKE_LAB_MODE", None)
         if mode:
             env["FAKE_LAB_MODE"] = mode
         env["FAKE_LAB_PIDFILE"] = str(self.dir / "lab.pid")
         cmd = [sys.executable, GRADE_PY, "--manifest", str(manifest or self.manifest),
-               "--build-dir", str(self.build), *args]
-        return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+               "--build-dir", str(build or self.build), *args]
+        return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
     def test_table_failures_and_score(self):
         r = self.grade("--lab", "1")
@@ -84,6 +85,23 @@ class GradeTest(unittest.TestCase):
         self.assertIn(f"test not found in {Path(FAKE_LAB).name}", out)
         self.assertIn("warning: lab 1: Fake.Extra is in", out)
         self.assertEqual(out.rstrip("\n").splitlines()[-1], "Score: 2/6")
+
+    def test_a_relative_build_dir(self):
+        r = self.grade("--lab", "1", build=self.build.name, cwd=self.build.parent)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.rstrip("\n").splitlines()[-1], "Score: 2/6")
+
+    def test_long_messages_keep_their_start_and_end(self):
+        spec = importlib.util.spec_from_file_location("grade", GRADE_PY)
+        grade = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(grade)
+        lines = grade.trimmed("\n".join(f"line {i}" for i in range(1, 101)) + "\n" + "x" * 5000).splitlines()
+        self.assertEqual(len(lines), grade.MESSAGE_LINES)
+        self.assertEqual(lines[0], "line 1")
+        self.assertIn("lines left out", lines[grade.MESSAGE_HEAD_LINES])
+        self.assertEqual(lines[-2], "line 100")
+        self.assertEqual(lines[-1], "x" * grade.LINE_CHARS + " ...")
+        self.assertEqual(grade.headline("a/b.cpp:12: Failure\nValue of: x"), "Value of: x")
 
     def test_results_json_and_junit(self):
         results, junit = self.dir / "results.json", self.dir / "junit.xml"

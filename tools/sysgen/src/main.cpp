@@ -71,15 +71,15 @@ std::optional<int> parse_arguments(int argc, char** argv, Arguments& args) {
         } else {
             return usage_error("missing value after '" + std::string(option) + "'");
         }
-        if (option == "--system")
+        if (option == "--system") {
             args.system = value;
-        else if (option == "--guest-dir")
+        } else if (option == "--guest-dir") {
             args.guest_dir = value;
-        else if (option == "--out-dir")
+        } else if (option == "--out-dir") {
             args.out_dir = value;
-        else if (option == "--depfile")
+        } else if (option == "--depfile") {
             args.depfile = value;
-        else if (option == "--microvisor-reserved") {
+        } else if (option == "--microvisor-reserved") {
             const auto colon = value.find(':');
             const auto base = parse_number(std::string_view(value).substr(0, colon));
             const auto size = colon == std::string::npos

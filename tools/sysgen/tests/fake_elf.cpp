@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string_view>
 
 namespace sysgen::test {
@@ -28,10 +29,9 @@ std::uint8_t pattern(std::size_t segment, std::size_t offset) {
 
 std::vector<std::uint8_t> make_elf(const FakeElf& elf) {
     constexpr std::size_t ehdr = 52, phdr = 32;
-    std::size_t data = ehdr + phdr * elf.loads.size();
-    std::vector<std::uint8_t> b(data);
-    b[0] = 0x7f, b[1] = 'E', b[2] = 'L', b[3] = 'F';
-    b[4] = elf.elf_class, b[5] = elf.data, b[6] = 1;  // EI_VERSION
+    std::vector<std::uint8_t> b(ehdr + phdr * elf.loads.size());
+    const std::uint8_t ident[] = {0x7f, 'E', 'L', 'F', elf.elf_class, elf.data, 1 /* EI_VERSION */};
+    std::copy(std::begin(ident), std::end(ident), b.begin());
     put16(b, 16, elf.type);
     put16(b, 18, elf.machine);
     put32(b, 20, 1);  // e_version

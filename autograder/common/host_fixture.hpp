@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// The fixture of host tests: a fresh fake CPU and one VM with one vCPU.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "arch.hpp"
+#include "kernel/system.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+
+namespace mvtest {
+
+/// The test system (common/test_system.cpp): VM 0 has RAM at fake::RAM_BASE
+/// (16 MiB) and a device region at DEVICE_BASE (2 MiB).
+inline constexpr mv::u32 DEVICE_BASE = 0x0a000000;
+
+class HostTest : public ::testing::Test {
+protected:
+    void SetUp() override;
+
+    mv::Vm& vm();
+    mv::Vcpu& vcpu();
+    mv::fake::Cpu& cpu() { return mv::fake::cpu(); }
+
+    /// Put bytes into the VM's RAM at guest-physical `gpa`.
+    void poke(mv::u32 gpa, const std::string& bytes);
+
+    /// The guest was interrupted in SVC mode, ARM state, at `pc`.
+    void guest_at(mv::u32 pc, mv::u32 cpsr = 0x13);
+};
+
+/// An HSR value: exception class, IL, ISS.
+constexpr mv::u32 hsr(mv::u32 ec, mv::u32 iss = 0, bool il = true) {
+    return (ec << 26) | (il ? 1u << 25 : 0) | (iss & 0x01ffffff);
+}
+
+}  // namespace mvtest

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// The fake arch for host tests: the arch interface of arch/armv7/arch.hpp,
+// backed by a recording CPU model instead of hardware.
+//
+// Only host builds put this folder on the include path (before the generic
+// code), so generic code compiles unchanged against it.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../armv7/sysregs.hpp"
+#include "kernel/psr.hpp"
+#include "lib/types.hpp"
+
+namespace mv::fake {
+
+/// One register write the code under test made, in order.
+struct Write {
+    std::string name;  ///< the Sysreg's name, or "LR_und", "SPSR_abt", "SP_svc"...
+    u64 value;
+};
+
+/// The modelled CPU: system registers, the guest's banked registers, the console.
+struct Cpu {
+    std::vector<std::pair<Sysreg, u64>> sysregs;  ///< current values (absent reads as 0)
+    u32 lr[32] = {}, sp[32] = {}, spsr[32] = {};  ///< banked, indexed by mode & 0x1f
+    std::vector<Write> writes;
+    std::string console;
+    u64 tlb_flushes = 0;
+
+    u64 get(const Sysreg& r) const;
+    void set(const Sysreg& r, u64 v);  ///< set without recording a write (test setup)
+    u64 value_written(const std::string& name) const;  ///< last recorded write, or throws
+    bool was_written(const std::string& name) const;
+};
+
+Cpu& cpu();
+void reset_cpu();  ///< fresh CPU, empty console, guest RAM zeroed
+
+/// Fake guest-physical RAM that phys_to_virt() serves: [RAM_BASE, RAM_BASE + RAM_SIZE).
+inline constexpr u32 RAM_BASE = 0x48000000;
+inline constexpr u32 RAM_SIZE = 0x01000000;
+u8* ram();
+
+/// arch::exit_system() throws this: the test sees the status and the console.
+struct Exit : std::runtime_error {
+    int status;
+    Exit(int s, const std::string& what) : std::runtime_error(what), status(s) {}
+};
+
+}  // namespace mv::fake
+
+namespace mv::arch {
+
+template <const Sysreg& R>
+inline u32 read() {
+    return static_cast<u32>(fake::cpu().get(R));
+}
+template <const Sysreg& R>
+inline void write(u32 v) {
+    fake::cpu().writes.push_back({R.name, v});
+    fake::cpu().set(R, v);
+}
+template <const Sysreg& R>
+inline u64 read64() {
+    return fake::cpu().get(R);
+}
+template <const Sysreg& R>
+inline void write64(u64 v) {
+    fake::cpu().writes.push_back({R.name, v});
+    fake::cpu().set(R, v);
+}
+
+inline void isb() {}
+inline void dsb() {}
+inline void dsb_ish() {}
+
+u32 banked_lr(Mode m);
+void set_banked_lr(Mode m, u32 v);
+u32 banked_sp(Mode m);
+void set_banked_sp(Mode m, u32 v);
+u32 banked_spsr(Mode m);
+void set_banked_spsr(Mode m, u32 v);
+
+[[noreturn]] void exit_system(int status);
+[[noreturn]] void halt();
+void enable_hyp_mmu();
+void flush_guest_tlb();
+[[noreturn]] void enter_guest();
+
+inline u64 virt_to_phys(const void* p) { return reinterpret_cast<uintptr_t>(p); }
+u8* phys_to_virt(u32 pa);  ///< inside the fake RAM, else throws std::out_of_range
+
+}  // namespace mv::arch

@@ -1,1 +1,63 @@
-# placeholder
+# SPDX-License-Identifier: MIT
+# The project's own checks, run by `make test` (ctest):
+#  - grade.<flavor>: a reference build scores full marks on every lab;
+#  - staging.*: with lab k stubbed, lab k scores 0 and every failure names a
+#    function to write; the labs before it still score full marks;
+#  - labs.same_functions: student and reference lab files define the same functions;
+#  - system.*: `make qemu`'s demo ends by itself with status 0; a wrong system
+#    description stops the build with file and line; gdb stops in the dispatcher;
+#  - measure.*: `make bench` and `make size` run and meet their targets.
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+set(MV_GRADE ${Python3_EXECUTABLE} ${MV_TOP}/tools/grade.py --manifest ${MV_TOP}/labs/manifest.json)
+
+if(MV_BUILD_FLAVOR STREQUAL "reference")
+    add_test(NAME grade.reference_full_marks
+             COMMAND ${MV_GRADE} --build-dir ${CMAKE_BINARY_DIR} --expect full
+                     --results ${CMAKE_BINARY_DIR}/grade-results.json --junit ${CMAKE_BINARY_DIR}/grade-junit.xml)
+endif()
+
+if(EXISTS ${MV_TOP}/reference-solution)
+    foreach(lab ${MV_LAB_IDS})
+        add_test(NAME staging.lab${lab}_stubbed
+                 COMMAND bash ${MV_TOP}/tools/staging-proof.sh ${MV_TOP} ${CMAKE_BINARY_DIR}/staging ${lab})
+        set_tests_properties(staging.lab${lab}_stubbed PROPERTIES TIMEOUT 900 RUN_SERIAL ON)
+    endforeach()
+
+    # Both variants of every lab file, compiled for the host, for the symbol comparison.
+    set(_student "")
+    set(_reference "")
+    foreach(lab ${MV_LAB_IDS})
+        foreach(f ${MV_LAB_${lab}_FILES})
+            list(APPEND _student ${MV_TOP}/microvisor/${f})
+            list(APPEND _reference ${MV_TOP}/reference-solution/${f})
+        endforeach()
+    endforeach()
+    foreach(v student reference)
+        add_library(labfiles-${v} OBJECT ${_${v}})
+        target_include_directories(labfiles-${v} PRIVATE
+            ${MV_TOP}/microvisor/arch/fake ${MV_TOP}/microvisor ${MV_TOP}/microvisor/include)
+        target_compile_options(labfiles-${v} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter)
+    endforeach()
+    add_test(NAME labs.same_functions
+             COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/lab-functions.py ${MV_TOP}/labs/manifest.json
+                     --student "$<TARGET_OBJECTS:labfiles-student>"
+                     --reference "$<TARGET_OBJECTS:labfiles-reference>")
+endif()
+
+set(MV_RUN $<TARGET_FILE:mv-run>)
+add_test(NAME system.demo_boots_and_exits
+         COMMAND bash -c "out=$(\"$0\" --timeout 60 \"$1\") ; rc=$? ; echo \"$out\" ; \
+             [ $rc -eq 0 ] || { echo \"expected exit status 0, got $rc\" ; exit 1 ; } ; \
+             for s in 'in HYP mode' 'Hello from VM 0' 'Hello from VM 1' 'all VMs powered off' ; do \
+               echo \"$out\" | grep -q \"$s\" || { echo \"expected '$s' on the console\" ; exit 1 ; } ; done"
+                 ${MV_RUN} ${MV_IMAGE_DIR}/demo.elf)
+add_test(NAME system.bad_description_stops_the_build
+         COMMAND bash ${MV_TOP}/tools/bad-description-test.sh ${MV_TOP} ${CMAKE_BINARY_DIR}/bad-description
+                 $<TARGET_FILE:mv-sysgen>)
+set_tests_properties(system.bad_description_stops_the_build PROPERTIES TIMEOUT 300)
+add_test(NAME system.gdb_stops_in_the_dispatcher
+         COMMAND bash ${MV_TOP}/tools/gdb-test.sh ${MV_IMAGE_DIR}/lab1-traps.elf)
+set_tests_properties(system.gdb_stops_in_the_dispatcher PROPERTIES TIMEOUT 120)
+
+add_test(NAME measure.bench COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/bench.py --build-dir ${CMAKE_BINARY_DIR} --check)
+add_test(NAME measure.size COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/size.py --build-dir ${CMAKE_BINARY_DIR} --check)

@@ -396,8 +396,9 @@ def _interrupt(signum, frame):
 
 def main(argv):
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGHUP, _interrupt)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) == signal.SIG_DFL:  # an inherited SIG_IGN (nohup) stays
+            signal.signal(sig, _interrupt)
     try:
         manifest = load_manifest(args.manifest)
         if not args.build_dir.is_dir():

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT
+# Microvisor Course Edition: the verbs people type. Thin wrappers over CMake presets.
+#
+#   make qemu                 boot the demo system (SYSTEM=<name> for another one)
+#   make qemu-gdb / make gdb  the same, stopped for gdb-multiarch; attach from a second terminal
+#   make grade [LAB=N] [SOLUTION=reference]   grade the student's labs (or the reference)
+#   make test                 every test the project has
+#   make book                 the book, into build/default/book/html
+#   make handout              the student edition, into build/handout
+#   make bench / make size    measurements
+SHELL := /bin/bash
+SYSTEM ?= demo
+LAB ?=
+SOLUTION ?= student
+PRESET ?= default
+BUILD := build/$(PRESET)
+JOBS ?= 2
+
+.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size clean compile_commands.json
+
+all: build
+
+deps:
+	@tools/deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET)
+	@$(MAKE) --no-print-directory compile_commands.json
+
+# Editors: the cross build's compile database covers the microvisor and the guests.
+compile_commands.json:
+	@ln -sf $(BUILD)/cross/compile_commands.json compile_commands.json
+
+qemu: build
+	@$(BUILD)/autograder/harness/mv-run $(BUILD)/images/$(SYSTEM).elf
+
+qemu-gdb: build
+	@$(BUILD)/autograder/harness/mv-run --gdb $(BUILD)/images/$(SYSTEM).elf
+
+gdb:
+	@gdb-multiarch -q -x tools/gdbinit $(BUILD)/images/$(SYSTEM).elf
+
+grade: deps
+	@tools/grade.sh "$(SOLUTION)" "$(LAB)"
+
+test: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET)
+	@ctest --preset $(PRESET)
+
+book: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) --target book
+
+handout:
+	@tools/handout.sh build/handout
+
+bench: build
+	@tools/bench.py --build-dir $(BUILD)
+
+size: build
+	@tools/size.py --build-dir $(BUILD)
+
+clean:
+	rm -rf build compile_commands.json

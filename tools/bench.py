@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""bench.py: `make bench`. Boots the benchmark system and reports its figures.
+
+Figures are instruction counts measured inside the guest with the PMU cycle
+counter under QEMU's -icount shift=0 (one instruction per virtual ns), so a
+second run must give the same numbers bit for bit: this script checks that.
+Writes <build>/bench.json. --check also fails when a figure misses its target.
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TARGETS = {"null_hypercall": 150}  # instructions, at most
+SYSTEMS = ["bench"]
+
+
+def run(build, system):
+    run_tool = build / "autograder" / "harness" / "mv-run"
+    image = build / "images" / f"{system}.elf"
+    proc = subprocess.run([str(run_tool), "--timeout", "120", "--quiet", str(image)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"bench: {system} exited with status {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
+    figures = {}
+    for m in re.finditer(r"@@BENCH (\S+) (\d+) (\S+)", proc.stdout):
+        figures[m.group(1)] = {"value": int(m.group(2)), "unit": m.group(3), "system": system}
+    if not figures:
+        sys.exit(f"bench: {system} printed no @@BENCH lines:\n{proc.stdout[-2000:]}")
+    return figures
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", default="build/default", type=Path)
+    ap.add_argument("--check", action="store_true", help="fail when a figure misses its target")
+    args = ap.parse_args()
+    figures = {}
+    for system in SYSTEMS:
+        first, second = run(args.build_dir, system), run(args.build_dir, system)
+        if first != second:
+            sys.exit(f"bench: {system} did not repeat: {first} vs {second}")
+        figures.update(first)
+    print(f"{'benchmark':<28}{'value':>10}  unit          target")
+    failed = []
+    for name, f in figures.items():
+        target = TARGETS.get(name)
+        mark = ""
+        if target is not None:
+            mark = f"<= {target}" + ("" if f["value"] <= target else "  MISSED")
+            if f["value"] > target:
+                failed.append(name)
+        print(f"{name:<28}{f['value']:>10}  {f['unit']:<12}  {mark}")
+    print("(QEMU -icount shift=0; PMU cycle counter with PMCCFILTR.NSH; each figure repeated bit for bit)")
+    out = args.build_dir / "bench.json"
+    out.write_text(json.dumps({"figures": figures, "targets": TARGETS}, indent=2) + "\n")
+    print(f"written: {out}")
+    if args.check and failed:
+        print(f"bench: missed target(s): {', '.join(failed)}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""size.py: `make size`. The microvisor's .text/.rodata/.data/.bss and its line count.
+
+Sizes come from the demo image (guest sections .vm.* and the boot stack left
+out). Lines count the microvisor core as this build compiles it: microvisor/
+(arch/armv7, kernel, mm, vdev, drivers, lib, include) with each lab file taken
+from where the build took it (reference-solution/ in a reference build).
+Writes <build>/size.json. --check fails above 32 KiB of .text or 5,000 lines.
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+TOP = Path(__file__).resolve().parent.parent
+CORE_DIRS = ["arch/armv7", "kernel", "mm", "vdev", "drivers", "lib", "include"]
+SUFFIXES = {".cpp", ".hpp", ".h", ".S", ".ld"}
+TEXT_TARGET = 32 * 1024
+LINES_TARGET = 5000
+
+
+def sections(elf):
+    out = subprocess.run(["arm-none-eabi-size", "-A", str(elf)], check=True, capture_output=True,
+                         text=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        m = re.match(r"(\.\S+)\s+(\d+)\s+\d+", line)
+        if m:
+            sizes[m.group(1)] = int(m.group(2))
+    return sizes
+
+
+def reference_labs(build):
+    cache = (build / "CMakeCache.txt").read_text()
+    m = re.search(r"^MV_SOLUTION:STRING=(.*)$", cache, re.M)
+    solution = m.group(1) if m else ""
+    manifest = json.loads((TOP / "labs/manifest.json").read_text())
+    ids = [lab["id"] for lab in manifest["labs"]]
+    if solution == "" and (TOP / "reference-solution").exists() or solution == "reference":
+        chosen = ids
+    elif solution in ("", "student"):
+        chosen = []
+    else:
+        chosen = [int(x) for x in re.split(r"[,;]", solution) if x]
+    return {f for lab in manifest["labs"] if lab["id"] in chosen for f in lab["files"]}
+
+
+def count(path):
+    lines = path.read_text().splitlines()
+    code = [l for l in lines if l.strip() and not re.match(r"\s*(//|/\*|\*|@|#\s*SPDX)", l)]
+    return len(lines), len(code)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", default="build/default", type=Path)
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    s = sections(args.build_dir / "images" / "demo.elf")
+    text, rodata = s.get(".text", 0), s.get(".rodata", 0)
+    data = s.get(".data", 0) + s.get(".init_array", 0)
+    bss = s.get(".bss", 0)
+    from_reference = reference_labs(args.build_dir)
+    total = code = files = 0
+    for d in CORE_DIRS:
+        for p in sorted((TOP / "microvisor" / d).rglob("*")):
+            if p.suffix not in SUFFIXES:
+                continue
+            rel = p.relative_to(TOP / "microvisor").as_posix()
+            if rel in from_reference:
+                p = TOP / "reference-solution" / rel
+            t, c = count(p)
+            total, code, files = total + t, code + c, files + 1
+    print(f"{'microvisor':<14}{'bytes':>10}")
+    for name, value in [(".text", text), (".rodata", rodata), (".data", data), (".bss", bss)]:
+        print(f"{name:<14}{value:>10}")
+    print(f"lines: {total} in {files} files ({code} without blank lines and comments)")
+    print(f"targets: .text <= {TEXT_TARGET} bytes, lines <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
+    out = args.build_dir / "size.json"
+    out.write_text(json.dumps({"text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,
+                               "code_lines": code, "files": files}, indent=2) + "\n")
+    print(f"written: {out}")
+    if args.check and (text > TEXT_TARGET or total > LINES_TARGET):
+        print("size: over target")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

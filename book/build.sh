@@ -32,7 +32,7 @@ mkdir -p "$out_dir/doxygen"
 
 # Sphinx: conf.py reads the XML location from MV_DOXYGEN_XML.
 MV_DOXYGEN_XML="$out_dir/doxygen/xml" \
-    /usr/bin/sphinx-build -W --keep-going -n -q -b html \
+    /usr/bin/sphinx-build -W --keep-going -n -q -E -a -b html \
     -d "$out_dir/doctrees" "$book_dir" "$out_dir/html"
 
 echo "book: $out_dir/html/index.html"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Child processes: fork/exec in a new process group, a poll() loop, and cleanup on signals.
+// Child processes: fork/exec in a new process group, and a poll() loop that feeds on their output.
 #include "child.hpp"
+#include "cleanup.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -15,46 +16,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 namespace mvtest {
 namespace {
-
-// --- Cleanup on SIGINT/SIGTERM/SIGHUP -------------------------------------------------
-
-constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
-struct sigaction g_previous[std::size(kSignals)];
-volatile sig_atomic_t g_child_group = 0;  // the running child's process group, 0 if none
-
-void on_signal(int sig) {
-    const int saved_errno = errno;
-    if (const pid_t group = g_child_group; group > 0) kill(-group, SIGKILL);
-    for (size_t i = 0; i < std::size(kSignals); ++i)
-        if (kSignals[i] == sig) sigaction(sig, &g_previous[i], nullptr);
-    raise(sig);  // delivered with the previous action once we return: by default, death
-    errno = saved_errno;
-}
-
-void install_handlers() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        for (size_t i = 0; i < std::size(kSignals); ++i) {
-            sigaction(kSignals[i], nullptr, &g_previous[i]);
-            if (g_previous[i].sa_handler == SIG_IGN) continue;  // e.g. nohup: keep ignoring
-            struct sigaction sa {};
-            sa.sa_handler = on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(kSignals[i], &sa, nullptr);
-        }
-    });
-}
-
-sigset_t cleanup_set() {
-    sigset_t set;
-    sigemptyset(&set);
-    for (int sig : kSignals) sigaddset(&set, sig);
-    return set;
-}
 
 // --- The child side of fork() ---------------------------------------------------------
 
@@ -64,11 +28,7 @@ sigset_t cleanup_set() {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(127);  // the parent died before prctl() took effect
-    for (int sig : kSignals) {
-        struct sigaction cur {};
-        sigaction(sig, nullptr, &cur);
-        if (cur.sa_handler == on_signal) signal(sig, SIG_DFL);
-    }
+    cleanup::reset_in_child();
     signal(SIGPIPE, SIG_DFL);
     dup2(in_fd, STDIN_FILENO);
     dup2(out_fd, STDOUT_FILENO);
@@ -193,7 +153,7 @@ void finish(pid_t pid, ChildResult& result) {
     kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    g_child_group = 0;
+    cleanup::set_group(0);
     const bool ended_by_itself = !result.timed_out && !result.flooded && result.error.empty();
     if (WIFEXITED(status) && ended_by_itself) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
@@ -234,7 +194,7 @@ ChildResult run_child(const ChildSpec& spec) {
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
 
-    install_handlers();
+    cleanup::install();
     int out[2], err[2], in[2] = {-1, -1};  // [0] read end, [1] write end
     const bool ok = pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0 &&
                     (spec.forward_stdin ? pipe2(in, O_CLOEXEC) == 0
@@ -245,15 +205,15 @@ ChildResult run_child(const ChildSpec& spec) {
     }
 
     const auto start = Clock::now();
-    const sigset_t block = cleanup_set();
+    const sigset_t block = cleanup::signals();
     sigset_t old_mask;
-    pthread_sigmask(SIG_BLOCK, &block, &old_mask);  // no cleanup signal until g_child_group is set
+    pthread_sigmask(SIG_BLOCK, &block, &old_mask);  // no cleanup signal before set_group()
     const pid_t parent = getpid();
     const pid_t pid = fork();
     if (pid == 0) exec_child(argv.data(), in[0], out[1], err[1], parent, old_mask);
     if (pid > 0) {
         setpgid(pid, pid);  // the child does it too: whichever runs first
-        g_child_group = pid;
+        cleanup::set_group(pid);
     }
     pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     close(out[1]);

@@ -60,18 +60,28 @@ Args parse(int argc, char** argv) {
             return argv[++i];
         };
         if (arg == "--timeout") {
-            char* end = nullptr;
             const char* v = value();
+            char* end = nullptr;
             a.timeout_s = std::strtod(v, &end);
-            if (*end != '\0' || a.timeout_s < 0) usage("--timeout: not a number of seconds: " + std::string(v));
-        } else if (arg == "--selector") a.selector = static_cast<uint32_t>(number(arg, value(), 0));
-        else if (arg == "--token") a.token = static_cast<uint32_t>(number(arg, value(), 16));
-        else if (arg == "--gdb") a.gdb = true;
-        else if (arg == "--quiet") a.quiet = true;
-        else if (arg == "--dry-run") a.dry_run = true;
-        else if (arg == "-h" || arg == "--help") std::cout << kUsage, std::exit(0);
-        else if (arg.starts_with("-") || !a.image.empty()) usage("unexpected argument: " + arg);
-        else a.image = arg;
+            if (end == v || *end != '\0' || a.timeout_s < 0) usage("--timeout: not a number of seconds: " + std::string(v));
+        } else if (arg == "--selector") {
+            a.selector = static_cast<uint32_t>(number(arg, value(), 0));
+        } else if (arg == "--token") {
+            a.token = static_cast<uint32_t>(number(arg, value(), 16));
+        } else if (arg == "--gdb") {
+            a.gdb = true;
+        } else if (arg == "--quiet") {
+            a.quiet = true;
+        } else if (arg == "--dry-run") {
+            a.dry_run = true;
+        } else if (arg == "-h" || arg == "--help") {
+            std::cout << kUsage;
+            std::exit(0);
+        } else if (arg.starts_with("-") || !a.image.empty()) {
+            usage("unexpected argument: " + arg);
+        } else {
+            a.image = arg;
+        }
     }
     if (a.image.empty()) usage("which image? give the path of a system image (.elf)");
     return a;

@@ -21,7 +21,8 @@ TEST(Format, Conversions) {
     EXPECT_EQ(fmt("%llx %lld", 0x123456789abcdefull, -5ll), "123456789abcdef -5");
     EXPECT_EQ(fmt("%s|%5s|%c|%%", "ab", "cd", 'x'), "ab|   cd|x|%");
     EXPECT_EQ(fmt("%d", -2147483647 - 1), "-2147483648");
-    EXPECT_EQ(fmt("%s", static_cast<const char*>(nullptr)), "(null)");
+    const char* volatile null_string = nullptr;  // hidden from the compiler's format check
+    EXPECT_EQ(fmt("%s", null_string), "(null)");
 }
 
 TEST(Format, TruncatesAndReportsFullLength) {

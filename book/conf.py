@@ -20,7 +20,6 @@ numfig = True
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}
 highlight_language = "none"
 primary_domain = "c"
-todo_include_todos = False
 
 # Breathe: the API reference comes from Doxygen's XML of microvisor/include/mv/abi.h.
 _xml = os.environ.get("MV_DOXYGEN_XML")

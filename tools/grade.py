@@ -178,7 +178,7 @@ def run_binary(binary, timeout):
         _kill_group(proc.pid, signal.SIGKILL)  # anything it left behind
         out = out.decode("utf-8", "replace")
         if not problem and proc.returncode < 0:
-            problem = f"{binary.name} crashed ({signal.Signals(-proc.returncode).name})"
+            problem = f"{binary.name} crashed ({_signal_name(-proc.returncode)})"
         if not problem and os.path.exists(report):
             try:
                 return BinaryRun(parse_report(report), output=out)
@@ -188,6 +188,13 @@ def run_binary(binary, timeout):
             problem = f"{binary.name} exited with status {proc.returncode} without a test report (is it a GoogleTest program?)"
         cases, stopped_in, partial = parse_console(out)
         return BinaryRun(cases, problem, stopped_in, partial or out)
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
 
 
 def _rest_of_output(proc):

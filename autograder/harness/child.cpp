@@ -78,7 +78,10 @@ public:
     void write_stdin() {
         const ssize_t n = write(in, pending_.data(), pending_.size());
         if (n > 0) pending_.erase(0, static_cast<size_t>(n));
-        if (n < 0 && errno != EINTR && errno != EAGAIN) pending_.clear(), stdin_open = false;
+        if (n < 0 && errno != EINTR && errno != EAGAIN) {  // the child closed its stdin
+            pending_.clear();
+            stdin_open = false;
+        }
     }
 
     bool want_stdin() const { return stdin_open && pending_.size() < 65536; }
@@ -111,6 +114,7 @@ bool has_exited(pid_t pid) {
 void watch(pid_t pid, Watch& w, const ChildSpec& spec, ChildResult& result, Clock::time_point start) {
     for (;;) {
         if (has_exited(pid)) {
+            kill(-pid, SIGKILL);  // anything it left behind, so that the pipe comes to an end
             if (w.out >= 0) w.read_output();  // what is still in the pipe
             return;
         }
@@ -121,7 +125,7 @@ void watch(pid_t pid, Watch& w, const ChildSpec& spec, ChildResult& result, Cloc
                 result.timed_out = true;
                 return;
             }
-            wait_ms = std::min(wait_ms, static_cast<int>(left * 1000) + 1);
+            if (left * 1000 < wait_ms) wait_ms = static_cast<int>(left * 1000) + 1;
         }
         pollfd fds[3];
         nfds_t n = 0;

@@ -2,6 +2,7 @@
 // Self-test support: temporary image folders, scoped environment, and process checks through /proc.
 #include "support.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -51,22 +52,32 @@ void write_image(const std::string& dir, const std::string& name, int vms, const
 
 namespace {
 
+/// A /proc file's contents; empty if the process is gone (reading one that just exited fails
+/// with ESRCH, which an ifstream turns into an exception).
+std::string read_proc(const fs::path& path) {
+    std::string text;
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return text;
+    char buf[4096];
+    for (ssize_t n; (n = read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+    close(fd);
+    return text;
+}
+
 /// Calls `visit(pid, state, pgrp, cmdline)` for every process in /proc.
 void each_process(const std::function<void(pid_t, char, pid_t, const std::string&)>& visit) {
-    for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
         const std::string name = entry.path().filename();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-        std::ifstream stat_file(entry.path() / "stat");
-        std::string stat((std::istreambuf_iterator<char>(stat_file)), {});
+        const std::string stat = read_proc(entry.path() / "stat");
         const size_t paren = stat.rfind(')');
         if (paren == std::string::npos) continue;  // gone meanwhile
         std::istringstream fields(stat.substr(paren + 2));
         char state = '?';
         pid_t ppid = 0, pgrp = 0;
         fields >> state >> ppid >> pgrp;
-        std::ifstream cmd_file(entry.path() / "cmdline");
-        std::string cmdline((std::istreambuf_iterator<char>(cmd_file)), {});
-        visit(static_cast<pid_t>(std::stol(name)), state, pgrp, cmdline);
+        visit(static_cast<pid_t>(std::stol(name)), state, pgrp, read_proc(entry.path() / "cmdline"));
     }
 }
 

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 GRADE_PY = FAKE_LAB = None
+sys.dont_write_bytecode = True  # importing grade.py must leave no __pycache__ in tools/
 
 
 def process_alive(pid):
@@ -199,5 +200,5 @@ class GradeTest(unittest.TestCase):
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    GRADE_PY, FAKE_LAB = sys.argv[1], sys.argv[2]
+    GRADE_PY, FAKE_LAB = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     unittest.main(argv=[sys.argv[0], "-v"] + sys.argv[3:])

@@ -81,6 +81,13 @@ extern "C" void guest_start() {
 namespace mvt {
 namespace {
 void line_start(const char* what) { guest::printf("@@MVT %08x %s", param_token(), what); }
+
+void vfail(const char* name, const char* fmt, va_list ap) {
+    line_start("FAIL");
+    guest::printf(" %s: ", name);
+    guest::vprintf(fmt, ap);
+    guest::printf("\n");
+}
 }  // namespace
 
 void pass(const char* name) {
@@ -89,13 +96,10 @@ void pass(const char* name) {
 }
 
 void fail(const char* name, const char* fmt, ...) {
-    line_start("FAIL");
-    guest::printf(" %s: ", name);
     va_list ap;
     va_start(ap, fmt);
-    guest::vprintf(fmt, ap);
+    vfail(name, fmt, ap);
     va_end(ap);
-    guest::printf("\n");
 }
 
 void done() {
@@ -108,13 +112,10 @@ bool expect(bool ok, const char* name, const char* fmt, ...) {
         pass(name);
         return true;
     }
-    line_start("FAIL");
-    guest::printf(" %s: ", name);
     va_list ap;
     va_start(ap, fmt);
-    guest::vprintf(fmt, ap);
+    vfail(name, fmt, ap);
     va_end(ap);
-    guest::printf("\n");
     return false;
 }
 }  // namespace mvt

@@ -56,6 +56,8 @@ struct SystemConfig {
     Vm* vm_pool;             ///< nvms default-constructed Vm objects
     Vcpu* vcpu_pool;         ///< the sum of all VMs' vcpus
     u32 nvcpus;
+    u32 lab;                 ///< the latest lab whose mechanisms the system uses (1-6)
+    u32 time_slice_us;       ///< the scheduler's time slice (lab 2 on)
 };
 
 /// Defined by the generated file of each system image.

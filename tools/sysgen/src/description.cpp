@@ -325,7 +325,7 @@ Channel read_channel(const toml::table& table, Diagnostics& diag) {
 }
 
 void read_system(const toml::table& table, System& sys, Diagnostics& diag) {
-    Fields f(table, "[system]", {"name", "memory", "description"}, diag);
+    Fields f(table, "[system]", {"name", "memory", "description", "lab", "time_slice_us"}, diag);
     sys.at = f.at();
     sys.name = f.name("name").value_or("");
     sys.memory_at = f.at("memory");
@@ -339,6 +339,8 @@ void read_system(const toml::table& table, System& sys, Diagnostics& diag) {
             sys.memory = *memory;
     }
     sys.description = f.string("description").value_or("");
+    sys.lab = static_cast<u32>(f.integer("lab", 1, 6).value_or(1));
+    sys.time_slice_us = static_cast<u32>(f.integer("time_slice_us", 100, 1000000).value_or(1000));
 }
 
 }  // namespace

@@ -84,6 +84,8 @@ struct System {
     u64 memory = 1 * GiB;
     Where memory_at;
     std::string description;
+    u32 lab = 1;               ///< the latest lab whose mechanisms the system uses
+    u32 time_slice_us = 1000;  ///< the scheduler's time slice (lab 2 on)
     std::vector<Vm> vms;
     std::vector<Channel> channels;
 };

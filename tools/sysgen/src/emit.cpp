@@ -61,7 +61,7 @@ std::string system_config_cpp(const System& sys, const std::string& source) {
         << "}  // namespace\n"
         << "const SystemConfig system_config = {\"" << sys.name << "\", " << hex_u(board_ram_base) << ", "
         << hex_u(sys.memory) << ", vm_configs, " << dec_u(sys.vms.size()) << ", vm_pool, vcpu_pool, "
-        << dec_u(nvcpus) << "};\n"
+        << dec_u(nvcpus) << ", " << dec_u(sys.lab) << ", " << dec_u(sys.time_slice_us) << "};\n"
         << "}  // namespace mv\n";
     return out.str();
 }

@@ -45,7 +45,7 @@ struct ResultLine {
 };
 
 std::optional<ResultLine> parse_result(const std::string& line) {
-    static const std::regex re(R"(@@MVT ([0-9a-fA-F]{8}) (PASS|FAIL|DONE)\b ?(.*))");
+    static const std::regex re(R"(@@MVT ([0-9a-fA-F]{8}) (PASS|FAIL|DONE|VALUE)\b ?(.*))");
     std::smatch m;
     if (!std::regex_search(line, m, re)) return std::nullopt;
     return ResultLine{static_cast<uint32_t>(std::stoul(m[1], nullptr, 16)), m[2], trim(m[3].str())};
@@ -61,6 +61,13 @@ GuestResult to_result(const ResultLine& r) {
 
 std::string after(const std::string& line, std::string_view marker) {
     return trim(std::string_view(line).substr(line.find(marker) + marker.size()));
+}
+
+/// `VALUE <name> <integer>`: a measurement a guest reports (the last one of a name counts).
+void add_value(Run& run, const std::string& rest) {
+    static const std::regex re(R"((\S+) (-?\d+))");
+    std::smatch m;
+    if (std::regex_match(rest, m, re)) run.values[m[1]] = std::stoll(m[2]);
 }
 
 }  // namespace
@@ -97,6 +104,7 @@ void parse_console(Run& run) {
             if (const auto r = parse_result(line)) {
                 if (r->token != run.token) ++run.foreign_results;
                 else if (r->verb == "DONE") run.done = true;
+                else if (r->verb == "VALUE") add_value(run, r->rest);
                 else run.results.push_back(to_result(*r));
             }
         } else if (line.find(kTodo) != std::string::npos) {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ struct Run {
     std::string console;         ///< everything QEMU printed (stdout+stderr), capped at max_output
     std::vector<GuestResult> results;  ///< result lines carrying this run's token, in order
     bool done = false;           ///< saw `@@MVT <token> DONE`
+    std::map<std::string, long long> values;  ///< `@@MVT <token> VALUE <name> <integer>` lines
     std::optional<LabTodo> todo;       ///< the first MV_LAB_TODO line
     std::optional<std::string> panic;  ///< the first MV_PANIC message
     std::vector<std::string> crashes;  ///< "VM <id> (<name>) crashed: <why>", one per crash

@@ -74,7 +74,7 @@ TEST_F(Lab1, TrapRoutesWfiAndSmc) {
 
 TEST_F(Lab1, TrapWithoutHandlerIsUndefined) {
     cpu().set(reg::VBAR, RAM);
-    for (u32 ec : {0x00u, 0x03u, 0x05u, 0x07u, 0x0cu, 0x2fu, 0x3fu}) {
+    for (u32 ec : {0x00u, 0x03u, 0x05u, 0x08u, 0x0cu, 0x2fu, 0x3fu}) {
         guest_at(RAM + 0x400);
         handle_trap(vcpu(), hsr(ec));
         EXPECT_EQ(vcpu().mode(), Mode::und) << "class " << ec << " has no handler: undefined instruction";

@@ -40,6 +40,13 @@ const Expected manual[] = {
     {reg::PMCCNTR, 0, 9, 13, 0, false},   {reg::PMUSERENR, 0, 9, 14, 0, false},
     {reg::TLBIALLH, 4, 8, 7, 0, false},   {reg::TLBIALLNSNH, 4, 8, 7, 4, false},
     {reg::ICIALLU, 0, 7, 5, 0, false},    {reg::BPIALL, 0, 7, 5, 6, false},
+    {reg::ADFSR, 0, 5, 1, 0, false},      {reg::AIFSR, 0, 5, 1, 1, false},
+    {reg::PAR, 0, 0, 7, 0, true},         {reg::CSSELR, 2, 0, 0, 0, false},
+    {reg::CNTFRQ, 0, 14, 0, 0, false},    {reg::CNTKCTL, 0, 14, 1, 0, false},
+    {reg::CNTV_CTL, 0, 14, 3, 1, false},  {reg::CNTV_CVAL, 3, 0, 14, 0, true},
+    {reg::CNTVOFF, 4, 0, 14, 0, true},    {reg::CNTPCT, 0, 0, 14, 0, true},
+    {reg::CNTVCT, 1, 0, 14, 0, true},     {reg::CNTHCTL, 4, 14, 1, 0, false},
+    {reg::CNTHP_CTL, 4, 14, 2, 1, false}, {reg::CNTHP_CVAL, 6, 0, 14, 0, true},
 };
 
 TEST(Sysregs, EncodingsMatchTheArmArm) {

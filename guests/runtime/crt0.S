@@ -45,6 +45,26 @@ _start:
     bl      guest_start                 @ runtime: main(), then power off
 2:  b       2b
 
+@ A secondary vCPU (PSCI CPU_ON with this entry): r0 = context ID. Its stacks
+@ are 8 KiB each below __secondary_stacks_top, indexed by MPIDR affinity 0.
+    .global secondary_entry
+secondary_entry:
+    mrc     p15, 0, r1, c0, c0, 5       @ MPIDR: vCPU index in bits 7:0
+    and     r1, r1, #0xff
+    ldr     r2, =__secondary_stacks_top
+    sub     r2, r2, r1, lsl #13
+    cps     #0x17                       @ abort mode: 1 KiB at the bottom of its 8 KiB
+    sub     sp, r2, #0x1c00
+    cps     #0x1b                       @ undefined mode
+    sub     sp, r2, #0x1800
+    cps     #0x13
+    mov     sp, r2
+    ldr     r1, =guest_vectors
+    mcr     p15, 0, r1, c12, c0, 0      @ VBAR: the vCPU's own copy of the register
+    isb
+    bl      guest_secondary_start
+1:  b       1b
+
     .text
     .balign 32
     .global guest_vectors

@@ -78,6 +78,15 @@ extern "C" void guest_start() {
     power_off();
 }
 
+extern "C" void guest_secondary_start(u32 context) {
+    secondary_main(context);
+    hvc(PSCI_CPU_OFF);
+    for (;;) asm volatile("wfi");
+}
+
+// Guests that start no secondary vCPUs need no secondary_main.
+[[gnu::weak]] void secondary_main(u32) {}
+
 namespace mvt {
 namespace {
 void line_start(const char* what) { guest::printf("@@MVT %08x %s", param_token(), what); }
@@ -100,6 +109,11 @@ void fail(const char* name, const char* fmt, ...) {
     va_start(ap, fmt);
     vfail(name, fmt, ap);
     va_end(ap);
+}
+
+void value(const char* name, long long v) {
+    line_start("VALUE");
+    guest::printf(" %s %lld\n", name, v);
 }
 
 void done() {

@@ -62,6 +62,27 @@ void set_exception_hook(ExcHook hook);
 u32 param_token();
 u32 param_selector();
 
+/// The virtual counter (CNTVCT) and its frequency (CNTFRQ).
+inline u64 cntvct() {
+    u32 lo, hi;
+    asm volatile("isb\n mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi));
+    return (static_cast<u64>(hi) << 32) | lo;
+}
+inline u32 cntfrq() {
+    u32 v;
+    asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(v));
+    return v;
+}
+/// Microseconds of virtual time since the VM started.
+inline u64 now_us() { return cntvct() * 1000000ull / cntfrq(); }
+
+/// This vCPU's index in its VM (MPIDR affinity level 0).
+inline u32 cpu_id() {
+    u32 v;
+    asm volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(v));
+    return v & 0xff;
+}
+
 /// Current CPSR.
 inline u32 cpsr() {
     u32 v;
@@ -76,9 +97,17 @@ namespace mvt {
 void pass(const char* name);
 void fail(const char* name, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void done();
+/// A measurement for the harness: `@@MVT <token> VALUE <name> <value>`.
+void value(const char* name, long long v);
 /// Reports PASS or FAIL; returns `ok`.
 bool expect(bool ok, const char* name, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 }  // namespace mvt
 
 /// Every guest defines main(); returning powers the VM off.
 int main();
+
+/// A guest that starts more vCPUs (PSCI CPU_ON with entry `secondary_entry`)
+/// defines this: it runs on the new vCPU with its own stack, `context` as the
+/// caller passed it. Returning turns the vCPU off (PSCI CPU_OFF).
+void secondary_main(mv::u32 context);
+extern "C" void secondary_entry();

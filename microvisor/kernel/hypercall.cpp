@@ -24,7 +24,8 @@ SmcccId decode_smccc(u32 fid) {
 //  - Only fast SMC32 calls with bits 23:16 zero exist; others: MV_NOT_SUPPORTED.
 //  - Owner MV_SMCCC_OWNER_STD goes to psci_call(); owner MV_SMCCC_OWNER_VENDOR_HYP
 //    is looked up by function number in a table of HypercallFn (hc_null,
-//    hc_console_write, hc_vcpu_yield, hc_vm_info, and at 9 hc_trap_count), and
+//    hc_console_write, hc_vcpu_yield, hc_vm_info, nothing at 4-7 (later labs),
+//    hc_priority_waive at 8 and hc_trap_count at 9), and
 //    MV_CALL_REVISION (number 0xff03) answers through hc_revision().
 //  - Everything else answers MV_NOT_SUPPORTED in r0.
 void handle_hvc(Vcpu& vcpu, const Hsr& hsr) {

@@ -35,6 +35,20 @@ void hc_revision(Vcpu& vcpu);
 /// PSCI (owner 4). (Lab 1: VERSION, FEATURES, SYSTEM_OFF, SYSTEM_RESET)
 void psci_call(Vcpu& vcpu, u32 function_id);
 
+/// PSCI for the vCPUs of one VM (PSCI 1.0 sections 5.1.3-5.1.5); kernel/psci_cpu.cpp. (Lab 2)
+i32 psci_cpu_on(Vcpu& caller, u32 target_mpidr, u32 entry, u32 context_id);
+void psci_cpu_off(Vcpu& caller);
+i32 psci_affinity_info(Vcpu& caller, u32 target_mpidr, u32 level);
+
+/// The PSCI calls of later labs, for psci_call(): true if `function_id` was
+/// handled (labs 2 on: CPU_ON, CPU_OFF, AFFINITY_INFO); false in Lab 1 systems.
+bool psci_smp_call(Vcpu& vcpu, u32 function_id);
+/// Whether psci_smp_call() implements `function_id` in this system (for PSCI_FEATURES).
+bool psci_smp_implemented(u32 function_id);
+
+/// MV_CALL_PRIORITY_WAIVE (labs 2 on; MV_NOT_SUPPORTED in Lab 1 systems).
+void hc_priority_waive(Vcpu& vcpu);
+
 /// A host pointer to guest-physical [gpa, gpa+len) if all of it is RAM of `vm`, else nullptr. (Lab 1)
 const u8* guest_range(const Vm& vm, u32 gpa, u32 len);
 

@@ -3,6 +3,7 @@
 #include "arch.hpp"
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/schedule.hpp"
 #include "kernel/system.hpp"
 #include "kernel/trap.hpp"
 
@@ -43,7 +44,10 @@ extern "C" [[noreturn]] void mv_main(u32 cpsr) {
     arch::enable_hyp_mmu();
     banner();
     system_init();
-    run_next();  // starts the first VM
+    if (scheduling())
+        schedule_start();  // every VM at once, sharing the CPU (labs 2 on)
+    else
+        run_next();        // the first VM; the others one after another (Lab 1)
     arch::enter_guest();
 }
 
@@ -51,10 +55,18 @@ extern "C" [[noreturn]] void mv_main(u32 cpsr) {
 extern "C" void mv_hyp_trap() {
     Vcpu& vcpu = current_vcpu();
     handle_trap(vcpu, arch::read<reg::HSR>());
-    if (vcpu.state != VcpuState::runnable) run_next();
+    if (scheduling())
+        reschedule();
+    else if (vcpu.state != VcpuState::runnable)
+        run_next();
 }
 
-extern "C" void mv_hyp_irq() { panic("unexpected IRQ in HYP mode"); }
+/// A physical interrupt while a guest ran (HCR.IMO routes them to HYP, labs 2 on).
+extern "C" void mv_hyp_irq() {
+    if (!scheduling()) panic("unexpected IRQ in HYP mode");
+    handle_irq();
+    reschedule();
+}
 
 /// An exception in the microvisor itself: a bug.
 extern "C" [[noreturn]] void mv_hyp_fault(u32 kind, u32 elr, u32 hsr) {

@@ -17,7 +17,11 @@ constexpr u32 HCR_VM = 1u << 0;     // stage-2 translation on
 constexpr u32 HCR_TWI = 1u << 13;   // trap WFI
 constexpr u32 HCR_TWE = 1u << 14;   // trap WFE
 constexpr u32 HCR_TSC = 1u << 19;   // trap SMC
+constexpr u32 HCR_IMO = 1u << 4;    // physical IRQs to HYP (labs 2 on: the HYP timer)
 constexpr u32 GUEST_HCR = HCR_VM | HCR_TWI | HCR_TWE | HCR_TSC;
+// CNTHCTL (B4.1.26): PL1 may read the physical counter (PL1PCTEN) but not
+// use the physical timer, which the VMs would have to share.
+constexpr u32 CNTHCTL_PL1PCTEN = 1u << 0;
 // HDCR (B4.1.66): trap the debug registers (TDRA, TDOSA, TDA); HPMN keeps all PMU counters guest-visible.
 constexpr u32 HDCR_TRAP_DEBUG = (1u << 11) | (1u << 10) | (1u << 9);
 // HSTR (B4.1.73): trap CP15 c15, IMPLEMENTATION DEFINED registers.
@@ -38,7 +42,8 @@ void system_init() {
         }
         next_vcpu += vm.config->vcpus;
     }
-    arch::write<reg::HCR>(GUEST_HCR);
+    arch::write<reg::HCR>(scheduling() ? GUEST_HCR | HCR_IMO : GUEST_HCR);
+    arch::write<reg::CNTHCTL>(CNTHCTL_PL1PCTEN);
     arch::write<reg::HDCR>(HDCR_TRAP_DEBUG | ((arch::read<reg::PMCR>() >> 11) & 0x1f));
     arch::write<reg::HSTR>(HSTR_T15);
     arch::write<reg::VTCR>(boot_vtcr());
@@ -46,6 +51,14 @@ void system_init() {
 }
 
 Vcpu& current_vcpu() { return *current; }
+
+Vcpu* running_vcpu() { return current; }
+
+void forget_running() { current = nullptr; }
+
+u32 guest_reset_sctlr() { return boot_sctlr; }
+
+bool scheduling() { return system_config.lab >= 2; }
 
 void switch_to(Vcpu& v) {
     current = &v;

@@ -13,6 +13,14 @@ void system_init();
 /// The vCPU whose frame the trap entry saved.
 Vcpu& current_vcpu();
 
+/// The vCPU whose state is live in the hardware, or nullptr when none is
+/// (at boot, or after its state was replaced: see forget_running()).
+Vcpu* running_vcpu();
+
+/// The running vCPU's hardware state is stale (it was reset): the next
+/// reschedule() loads it from its GuestContext instead of saving over it.
+void forget_running();
+
 /// Make `v` the vCPU that HYP exit resumes: its frame, stage-2 map and VM state.
 void switch_to(Vcpu& v);
 
@@ -22,5 +30,11 @@ void run_next();
 
 /// Reset the PL1 state a guest OS owns (CP15, banked registers) for a fresh start.
 void reset_guest_cpu_state(const Vcpu& v);
+
+/// SCTLR as the board reset it: what a freshly started guest finds.
+u32 guest_reset_sctlr();
+
+/// Labs 2 on: every vCPU scheduled, a context switch when another one runs.
+bool scheduling();
 
 }  // namespace mv

@@ -2,6 +2,9 @@
 // A virtual CPU.
 #include "kernel/vcpu.hpp"
 
+#include "kernel/system.hpp"
+#include "kernel/vm.hpp"
+
 namespace mv {
 
 void Vcpu::reset(u32 entry) {
@@ -15,6 +18,10 @@ void Vcpu::reset(u32 entry) {
         frame.spsr |= psr::T;
     }
     for (u32& c : trap_count) c = 0;
+    ctx = GuestContext{};
+    ctx.sctlr = guest_reset_sctlr();
+    vfp = VfpState{};
+    priority = vm != nullptr ? vm->config->priority : 0;
 }
 
 }  // namespace mv

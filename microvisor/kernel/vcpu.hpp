@@ -2,8 +2,10 @@
 // A virtual CPU: the guest's registers and what the microvisor knows of it.
 #pragma once
 
+#include "kernel/context.hpp"
 #include "kernel/frame.hpp"
 #include "kernel/psr.hpp"
+#include "kernel/vfp_state.hpp"
 #include "lib/types.hpp"
 
 namespace mv {
@@ -12,7 +14,8 @@ class Vm;
 
 enum class VcpuState : u8 {
     off,       ///< not started (PSCI CPU_OFF, or a VM not yet started)
-    runnable,  ///< may run
+    runnable,  ///< may run: in the scheduler's queues (lab 2 on)
+    blocked,   ///< waits in WFI for its timer (lab 2 on)
     stopped,   ///< its VM powered off or crashed
 };
 
@@ -23,6 +26,13 @@ public:
     u32 id = 0;                    ///< index within its VM
     VcpuState state = VcpuState::off;
     u32 trap_count[64] = {};       ///< traps taken, by exception class
+    GuestContext ctx{};            ///< PL1 state, saved while another vCPU runs (lab 2)
+    VfpState vfp{};                ///< VFP state, saved while another vCPU owns the unit (lab 2)
+
+    // Scheduling (lab 2): the queue link and the priority the scheduler uses.
+    Vcpu* next = nullptr;          ///< next in its priority's run queue
+    bool queued = false;           ///< in a run queue
+    u32 priority = 0;              ///< effective priority: the VM's, or 0 while waived
 
     /// The guest's CPSR at the trap.
     u32 cpsr() const { return frame.spsr; }
@@ -35,7 +45,8 @@ public:
     /// Resume the guest after the trapped instruction of `len` bytes.
     void skip_instruction(u32 len) { frame.elr += len; }
 
-    /// Reset the register frame to start at `entry` in SVC mode, interrupts masked.
+    /// Reset to start at `entry` in SVC mode, interrupts masked: a fresh frame,
+    /// GuestContext and VFP state, and the VM's priority.
     void reset(u32 entry);
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The small vendor-hypervisor calls: null, yield, VM info, trap counts, the SMCCC revision query.
 #include "kernel/hypercall.hpp"
+#include "kernel/preempt.hpp"
+#include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"
@@ -14,7 +16,10 @@ void hc_null(Vcpu& vcpu) { vcpu.r(0) = status(MV_OK); }
 
 void hc_console_write(Vcpu& vcpu) { vcpu.r(0) = status(console_write(vcpu, vcpu.r(1), vcpu.r(2))); }
 
-void hc_vcpu_yield(Vcpu& vcpu) { vcpu.r(0) = status(MV_OK); }
+void hc_vcpu_yield(Vcpu& vcpu) {
+    vcpu.r(0) = status(MV_OK);
+    if (scheduling()) vcpu_yield(vcpu);
+}
 
 void hc_vm_info(Vcpu& vcpu) {
     vcpu.r(0) = status(MV_OK);

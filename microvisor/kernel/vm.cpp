@@ -7,6 +7,7 @@
 #include "arch.hpp"
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/scheduler.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
 #include "lib/format.hpp"
@@ -15,7 +16,10 @@ namespace mv {
 namespace {
 
 void stop_vcpus(Vm& vm) {
-    for (u32 c = 0; c < vm.config->vcpus; ++c) vm.vcpus[c].state = VcpuState::stopped;
+    for (u32 c = 0; c < vm.config->vcpus; ++c) {
+        if (scheduling()) scheduler.remove(vm.vcpus[c]);
+        vm.vcpus[c].state = VcpuState::stopped;
+    }
 }
 
 }  // namespace
@@ -23,12 +27,17 @@ void stop_vcpus(Vm& vm) {
 void vm_start(Vm& vm) {
     if (!vm.stage2.build(*vm.config)) panic("VM %s: memory regions not 2 MiB aligned", vm.name());
     vm.state = VmState::running;
+    vm.cntvoff = arch::read64<reg::CNTPCT>();  // the VM's virtual count starts at 0
     Vcpu& boot = vm.vcpus[0];
     boot.reset(vm.config->entry);
     boot.state = VcpuState::runnable;
-    switch_to(boot);
     arch::flush_guest_tlb();  // the VMID may have been used by an earlier map
-    reset_guest_cpu_state(boot);
+    if (scheduling()) {
+        scheduler.add(boot);  // reschedule() loads its state when it runs
+    } else {
+        switch_to(boot);
+        reset_guest_cpu_state(boot);
+    }
 }
 
 void vm_power_off(Vm& vm) {
@@ -38,11 +47,21 @@ void vm_power_off(Vm& vm) {
 }
 
 void vm_reset(Vm& vm) {
-    for (u32 c = 1; c < vm.config->vcpus; ++c) vm.vcpus[c].state = VcpuState::off;
+    for (u32 c = 0; c < vm.config->vcpus; ++c) {
+        Vcpu& v = vm.vcpus[c];
+        if (scheduling()) scheduler.remove(v);
+        if (&v == running_vcpu()) forget_running();  // its hardware state is stale now
+        v.state = VcpuState::off;
+    }
     Vcpu& boot = vm.vcpus[0];
     boot.reset(vm.config->entry);
     boot.state = VcpuState::runnable;
-    reset_guest_cpu_state(boot);
+    if (scheduling()) {
+        scheduler.add(boot);
+    } else {
+        switch_to(boot);
+        reset_guest_cpu_state(boot);
+    }
     kprintf("MV: VM %u (%s) reset\n", vm.id(), vm.name());
 }
 

@@ -24,6 +24,7 @@ public:
     Vcpu* vcpus = nullptr;           ///< config->vcpus of them
     VmState state = VmState::idle;
     bool at_line_start = true;       ///< console prefixing
+    u64 cntvoff = 0;                 ///< the VM's virtual counter offset: time starts at 0 for it
 
     u32 id() const { return config->id; }
     const char* name() const { return config->name; }

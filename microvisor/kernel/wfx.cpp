@@ -7,8 +7,10 @@
 
 namespace mv {
 
-// A trapped WFI or WFE: vcpu.frame.elr points AT the instruction. Lab 1 has
-// nothing to wait for, so resume after it; it is 2 or 4 bytes long (hsr.il).
+// A trapped WFI or WFE: vcpu.frame.elr points AT the instruction. Resume
+// after it (it is 2 or 4 bytes long: hsr.il), then call vcpu_wait(vcpu, wfe)
+// with wfe = ISS bit 0: in Lab 1 systems it returns at once, from Lab 2 on it
+// blocks the vCPU until its timer fires.
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
     MV_LAB_TODO(1);
 }

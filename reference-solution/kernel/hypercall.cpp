@@ -21,7 +21,7 @@ constexpr HypercallFn vendor_calls[] = {
     nullptr,           // 5 MV_CALL_CHANNEL_SEND (lab 5)
     nullptr,           // 6 MV_CALL_CHANNEL_RECV (lab 5)
     nullptr,           // 7 MV_CALL_CHANNEL_STATUS (lab 5)
-    nullptr,           // 8 MV_CALL_PRIORITY_WAIVE (lab 2)
+    hc_priority_waive, // 8 MV_CALL_PRIORITY_WAIVE
     hc_trap_count,     // 9 MV_CALL_TRAP_COUNT
 };
 constexpr u32 n_vendor_calls = sizeof(vendor_calls) / sizeof(vendor_calls[0]);

@@ -29,7 +29,9 @@ void psci_call(Vcpu& vcpu, u32 fid) {
         break;
     case PSCI_FEATURES:
         // 0 for a function we implement (no feature flags), NOT_SUPPORTED otherwise.
-        vcpu.r(0) = implemented(vcpu.r(1)) ? 0 : static_cast<u32>(MV_NOT_SUPPORTED);
+        vcpu.r(0) = implemented(vcpu.r(1)) || psci_smp_implemented(vcpu.r(1))
+                        ? 0
+                        : static_cast<u32>(MV_NOT_SUPPORTED);
         break;
     case PSCI_SYSTEM_OFF:
         vm_power_off(*vcpu.vm);  // does not return to the guest
@@ -38,7 +40,8 @@ void psci_call(Vcpu& vcpu, u32 fid) {
         vm_reset(*vcpu.vm);      // the guest restarts at its entry point
         break;
     default:
-        vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
+        // CPU_ON, CPU_OFF and AFFINITY_INFO in systems of Lab 2 on.
+        if (!psci_smp_call(vcpu, fid)) vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
         break;
     }
 }

@@ -21,6 +21,7 @@ constexpr TrapTable make_trap_table() {
     TrapTable t{};
     for (TrapHandler& h : t.handler) h = undefined;
     t.handler[static_cast<u32>(Ec::wfx)] = handle_wfx;
+    t.handler[static_cast<u32>(Ec::hcptr)] = handle_vfp_trap;  // Lab 2 uses it
     t.handler[static_cast<u32>(Ec::hvc)] = handle_hvc;
     t.handler[static_cast<u32>(Ec::smc)] = handle_smc;
     t.handler[static_cast<u32>(Ec::pabt_lower)] = handle_guest_abort;

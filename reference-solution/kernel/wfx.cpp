@@ -7,9 +7,11 @@
 namespace mv {
 
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
-    // ELR_hyp holds the WFI/WFE itself. Lab 1 has nothing to wait for: go on
-    // after it (16-bit or 32-bit, by the IL bit). Lab 2 blocks the vCPU here.
+    // ELR_hyp holds the WFI/WFE itself: resume after it (16-bit or 32-bit,
+    // by the IL bit), once there is something to resume for. Lab 1 systems
+    // have nothing to wait for; from Lab 2 on vcpu_wait() blocks the vCPU.
     vcpu.skip_instruction(hsr.instr_len());
+    vcpu_wait(vcpu, (hsr.iss & 1) != 0);  // ISS bit 0: WFE
 }
 
 void handle_smc(Vcpu& vcpu, const Hsr&) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kernel/psr.hpp"
+#include "kernel/vfp_state.hpp"
 #include "lib/types.hpp"
 #include "sysregs.hpp"
 
@@ -61,12 +62,19 @@ u32 banked_sp(Mode m);
 void set_banked_sp(Mode m, u32 v);
 u32 banked_spsr(Mode m);
 void set_banked_spsr(Mode m, u32 v);
+u32 fiq_reg(unsigned n);             ///< r8_fiq..r12_fiq
+void set_fiq_reg(unsigned n, u32 v);
+
+// --- the guest's VFP/Advanced SIMD registers (arch/armv7/vfp.cpp) -----------
+void vfp_save(VfpState& s);
+void vfp_load(const VfpState& s);
 
 // --- machine ----------------------------------------------------------------
 [[noreturn]] void exit_system(int status);  ///< end QEMU (semihosting SYS_EXIT_EXTENDED)
 [[noreturn]] void halt();                   ///< stop this CPU for good
 void enable_hyp_mmu();                      ///< HYP stage-1 identity map, caches on
 void flush_guest_tlb();                     ///< all stage-1+2 entries of non-secure PL0/PL1
+void wait_for_interrupt();                  ///< WFI in HYP mode, IRQs masked: wakes when one is pending
 [[noreturn]] void enter_guest();            ///< restore the current frame and ERET
 
 }  // namespace mv::arch

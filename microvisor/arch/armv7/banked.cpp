@@ -62,3 +62,32 @@ void set_banked_spsr(Mode m, u32 v) {
 
 
 }  // namespace mv::arch
+
+namespace mv::arch {
+
+// r8-r12 of FIQ mode: FIQ banks five more registers than the other modes.
+u32 fiq_reg(unsigned n) {
+    u32 v = 0;
+    switch (n) {
+    case 8: asm volatile("mrs %0, r8_fiq" : "=r"(v)); break;
+    case 9: asm volatile("mrs %0, r9_fiq" : "=r"(v)); break;
+    case 10: asm volatile("mrs %0, r10_fiq" : "=r"(v)); break;
+    case 11: asm volatile("mrs %0, r11_fiq" : "=r"(v)); break;
+    case 12: asm volatile("mrs %0, r12_fiq" : "=r"(v)); break;
+    default: break;
+    }
+    return v;
+}
+
+void set_fiq_reg(unsigned n, u32 v) {
+    switch (n) {
+    case 8: asm volatile("msr r8_fiq, %0" ::"r"(v)); break;
+    case 9: asm volatile("msr r9_fiq, %0" ::"r"(v)); break;
+    case 10: asm volatile("msr r10_fiq, %0" ::"r"(v)); break;
+    case 11: asm volatile("msr r11_fiq, %0" ::"r"(v)); break;
+    case 12: asm volatile("msr r12_fiq, %0" ::"r"(v)); break;
+    default: break;
+    }
+}
+
+}  // namespace mv::arch

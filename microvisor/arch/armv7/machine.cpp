@@ -16,6 +16,8 @@ void exit_system(int status) {
     halt();  // without semihosting: stop here
 }
 
+void wait_for_interrupt() { asm volatile("dsb sy\n wfi" ::: "memory"); }
+
 void halt() {
     for (;;) asm volatile("wfi");
 }

@@ -23,7 +23,8 @@ hyp_vectors:
     b       hyp_irq                     @ 0x18 IRQ routed to HYP
     b       hyp_fiq                     @ 0x1c FIQ routed to HYP
 
-hyp_trap:
+@ Save the interrupted guest's registers into the current vCPU's Frame.
+    .macro  save_frame
     push    {r0, r1}
     mrc     p15, 4, r0, c13, c0, 2      @ HTPIDR: &current vCPU's Frame
     add     r1, r0, #8
@@ -35,6 +36,10 @@ hyp_trap:
     mrs     r3, spsr
     add     r4, r0, #56
     stmia   r4, {r1-r3}                 @ SP_usr, ELR_hyp, SPSR_hyp
+    .endm
+
+hyp_trap:
+    save_frame
     bl      mv_hyp_trap
     .global hyp_exit
 hyp_exit:
@@ -47,11 +52,10 @@ hyp_exit:
     ldmia   r0, {r0-r12, lr}            @ base in the list, no writeback: r0 loaded last
     eret
 
-hyp_irq:
-    push    {r0-r3, r12, lr}
-    bl      mv_hyp_irq
-    pop     {r0-r3, r12, lr}
-    eret
+hyp_irq:                                @ a physical IRQ while a guest ran
+    save_frame
+    bl      mv_hyp_irq                  @ may switch to another vCPU
+    b       hyp_exit
 
 hyp_fiq:
     mov     r0, #7

@@ -13,6 +13,7 @@
 
 #include "../armv7/sysregs.hpp"
 #include "kernel/psr.hpp"
+#include "kernel/vfp_state.hpp"
 #include "lib/types.hpp"
 
 namespace mv::fake {
@@ -27,6 +28,9 @@ struct Write {
 struct Cpu {
     std::vector<std::pair<Sysreg, u64>> sysregs;  ///< current values (absent reads as 0)
     u32 lr[32] = {}, sp[32] = {}, spsr[32] = {};  ///< banked, indexed by mode & 0x1f
+    u32 fiq_r8_12[5] = {};                        ///< r8_fiq..r12_fiq
+    VfpState vfp{};                               ///< the VFP register file
+    unsigned vfp_saves = 0, vfp_loads = 0;
     std::vector<Write> writes;
     std::string console;
     u64 tlb_flushes = 0;
@@ -84,6 +88,11 @@ u32 banked_sp(Mode m);
 void set_banked_sp(Mode m, u32 v);
 u32 banked_spsr(Mode m);
 void set_banked_spsr(Mode m, u32 v);
+u32 fiq_reg(unsigned n);
+void set_fiq_reg(unsigned n, u32 v);
+void vfp_save(VfpState& s);        ///< from fake::cpu().vfp
+void vfp_load(const VfpState& s);  ///< into fake::cpu().vfp
+void wait_for_interrupt();
 
 [[noreturn]] void exit_system(int status);
 [[noreturn]] void halt();

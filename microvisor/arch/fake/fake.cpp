@@ -91,6 +91,23 @@ void set_banked_spsr(Mode m, u32 v) {
     fake::cpu().writes.push_back({std::string("SPSR_") + fake::mode_name(m), v});
 }
 
+u32 fiq_reg(unsigned n) { return n >= 8 && n <= 12 ? fake::cpu().fiq_r8_12[n - 8] : 0; }
+void set_fiq_reg(unsigned n, u32 v) {
+    if (n < 8 || n > 12) return;
+    fake::cpu().fiq_r8_12[n - 8] = v;
+    fake::cpu().writes.push_back({"r" + std::to_string(n) + "_fiq", v});
+}
+
+void vfp_save(VfpState& s) {
+    s = fake::cpu().vfp;
+    ++fake::cpu().vfp_saves;
+}
+void vfp_load(const VfpState& s) {
+    fake::cpu().vfp = s;
+    ++fake::cpu().vfp_loads;
+}
+void wait_for_interrupt() {}
+
 void exit_system(int status) {
     // The last console line says why (MV_LAB_TODO:, MV_PANIC: ...).
     std::string text = fake::cpu().console;

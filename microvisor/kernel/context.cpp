@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// Lab 2: saving and restoring the guest state that stays in the hardware while a vCPU runs.
+#include "kernel/context.hpp"
+
+#include "arch.hpp"
+#include "kernel/lab.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+
+namespace mv {
+
+// Copy every field of GuestContext (kernel/context.hpp) from the hardware into
+// vcpu.ctx: the banked SP, LR and SPSR of svc, abt, und, irq and fiq
+// (arch::banked_sp/lr/spsr), r8-r12 of FIQ mode (arch::fiq_reg), the CP15
+// registers (arch::read<reg::X>, arch::read64 for TTBR0, TTBR1, PAR), and the
+// virtual timer (CNTV_CTL, CNTV_CVAL). Then disable the virtual timer
+// (CNTV_CTL = 0): it must not fire into the next vCPU's time.
+void save_context(Vcpu& vcpu) {
+    MV_LAB_TODO(2);
+}
+
+// The reverse: load every field of vcpu.ctx into the hardware. For the timer,
+// write CNTVOFF (vcpu.vm->cntvoff) first, then CNTV_CVAL, then CNTV_CTL,
+// and finish with an ISB.
+void restore_context(const Vcpu& vcpu) {
+    MV_LAB_TODO(2);
+}
+
+}  // namespace mv

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Lab 2: lazy VFP switching. The unit keeps the registers of its owner until
+// another vCPU touches it: only then are they saved and the new ones loaded.
+#include "arch.hpp"
+#include "kernel/lab.hpp"
+#include "kernel/trap.hpp"
+#include "kernel/vcpu.hpp"
+
+namespace mv {
+
+// HCPTR (ARM ARM B4.1.64) bits 10 and 11 (TCP10, TCP11) trap every access to
+// the VFP/Advanced SIMD unit, from the guest and from HYP mode alike, with
+// exception class 0x07. Keep a pointer to the vCPU whose registers the unit
+// holds (the owner; none at boot).
+
+// `next` is about to run: set TCP10 and TCP11 in HCPTR unless `next` owns the
+// unit, clear them if it does (read-modify-write HCPTR, then an ISB).
+void vfp_trap_update(const Vcpu& next) {
+    MV_LAB_TODO(2);
+}
+
+// The guest touched the unit while trapped: clear the trap bits (before
+// touching the unit yourself), then, if `vcpu` is not the owner, save the
+// owner's registers (arch::vfp_save into owner->vfp), load vcpu.vfp
+// (arch::vfp_load), and make `vcpu` the owner. Do not skip the instruction:
+// the guest executes it again.
+void handle_vfp_trap(Vcpu& vcpu, const Hsr& hsr) {
+    MV_LAB_TODO(2);
+}
+
+}  // namespace mv

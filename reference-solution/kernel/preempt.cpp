@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Lab 2: timer deadlines, waking blocked vCPUs, and the end of a time slice.
+#include "kernel/preempt.hpp"
+
+#include "kernel/config.hpp"
+#include "kernel/scheduler.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+
+namespace mv {
+
+u64 timer_deadline(const Vcpu& vcpu) {
+    if ((vcpu.ctx.cntv_ctl & CNTV_CTL_ENABLE) == 0) return NEVER;
+    // The guest compares its virtual count (physical - CNTVOFF) with CVAL.
+    u64 deadline;
+    if (__builtin_add_overflow(vcpu.ctx.cntv_cval, vcpu.vm->cntvoff, &deadline)) return NEVER;
+    return deadline;
+}
+
+void on_hyp_timer(Vcpu* current, u64 now, bool slice_over) {
+    for (u32 i = 0; i < system_config.nvcpus; ++i) {
+        Vcpu& v = system_config.vcpu_pool[i];
+        if (&v == current || timer_deadline(v) > now) continue;
+        u32 own = v.vm->config->priority;
+        if (v.state == VcpuState::blocked) {
+            v.state = VcpuState::runnable;
+            v.priority = own;
+            scheduler.add(v);
+        } else if (v.state == VcpuState::runnable && v.priority != own) {
+            scheduler.remove(v);  // a waived vCPU's interrupt arrived
+            v.priority = own;
+            scheduler.add(v);
+        }
+    }
+    if (current != nullptr && current->state == VcpuState::runnable && slice_over) scheduler.rotate(*current);
+}
+
+}  // namespace mv

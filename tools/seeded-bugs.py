@@ -37,6 +37,19 @@ SEEDS = [
      "cpsr &= ~(psr::T | psr::E | psr::J);", "IT bits not cleared"),
     (1, "kernel/reflect.cpp", "if (fetch && far - base < 0x20) {", "if (fetch && far - base < 0x4) {",
      "a fault at the guest's undefined-instruction vector loops forever"),
+    (2, "kernel/scheduler.cpp", "u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));",
+     "u32 bit = static_cast<u32>(__builtin_ctz(nonempty_[w]));", "the lowest priority of a word picked"),
+    (2, "kernel/scheduler.cpp", "if (tail_[p] == &v) tail_[p] = prev;", "", "tail left dangling on remove"),
+    (2, "kernel/context.cpp", "arch::write<reg::TPIDRURW>(c.tpidrurw);", "", "TPIDRURW not restored"),
+    (2, "kernel/context.cpp", "for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);", "",
+     "r8-r12_fiq not saved"),
+    (2, "kernel/preempt.cpp", "if (current != nullptr && current->state == VcpuState::runnable && slice_over) "
+     "scheduler.rotate(*current);", "", "no preemption at the end of a slice"),
+    (2, "kernel/wait.cpp", "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;",
+     "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;",
+     "WFI tests the timer's mask instead of its status"),
+    (2, "kernel/vfp.cpp", "if (owner != nullptr) arch::vfp_save(owner->vfp);", "", "the old owner's VFP registers lost"),
+    (2, "kernel/psci_cpu.cpp", "t->r(0) = context_id;", "", "CPU_ON without the context ID"),
 ]
 
 

@@ -21,8 +21,8 @@ class HostTest : public ::testing::Test {
 protected:
     void SetUp() override;
 
-    mv::Vm& vm();
-    mv::Vcpu& vcpu();
+    mv::Vm& vm(mv::u32 i = 0);
+    mv::Vcpu& vcpu(mv::u32 i = 0);  ///< vCPU i of the whole system (vcpu_pool)
     mv::fake::Cpu& cpu() { return mv::fake::cpu(); }
 
     /// Put bytes into the VM's RAM at guest-physical `gpa`.

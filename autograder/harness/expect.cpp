@@ -108,3 +108,24 @@ std::string context(const Run& run) {
 }
 
 }  // namespace mvtest
+
+namespace mvtest {
+
+::testing::AssertionResult ValueIn(const Run& run, const std::string& name, long long lo, long long hi) {
+    auto it = run.values.find(name);
+    std::string want = "the guest reports VALUE " + name + " between " + std::to_string(lo) + " and " +
+                       std::to_string(hi);
+    if (it == run.values.end()) return failure(run, want, "no VALUE named \"" + name + "\"");
+    if (it->second < lo || it->second > hi) return failure(run, want, name + " = " + std::to_string(it->second));
+    return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult PassedTimes(const Run& run, const std::string& name, size_t times) {
+    size_t passes = 0;
+    for (const GuestResult& r : run.results) passes += r.pass && r.name == name;
+    if (passes == times) return ::testing::AssertionSuccess();
+    return failure(run, "PASS " + name + " from " + std::to_string(times) + " guests",
+                   std::to_string(passes) + " of them");
+}
+
+}  // namespace mvtest

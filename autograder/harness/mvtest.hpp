@@ -71,6 +71,10 @@ Run boot(const std::string& system, uint32_t selector = 0, double timeout_s = 10
 ::testing::AssertionResult GuestDone(const Run& run);
 ::testing::AssertionResult ExitedWith(const Run& run, int status);
 ::testing::AssertionResult ConsoleHas(const Run& run, const std::string& text);
+/// The guest reported `@@MVT <token> VALUE <name> <v>` with lo <= v <= hi.
+::testing::AssertionResult ValueIn(const Run& run, const std::string& name, long long lo, long long hi);
+/// Exactly `times` guests (VMs) reported PASS `name`.
+::testing::AssertionResult PassedTimes(const Run& run, const std::string& name, size_t times);
 /// The whole scenario went right: `name` passed, the guest said DONE, every VM powered off (0).
 ::testing::AssertionResult ScenarioPassed(const Run& run, const std::string& name);
 

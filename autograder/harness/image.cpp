@@ -101,7 +101,7 @@ std::vector<std::string> qemu_command(const Image& image, uint32_t token, uint32
         qemu,  "-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15",
         "-m", std::to_string(image.memory_mib) + "M",
         "-display", "none", "-monitor", "none", "-serial", "stdio", "-nodefaults",
-        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0",
+        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off",
         "-kernel", image.elf};
     for (const VmInfo& vm : image.vms) {
         if (vm.params_pa == 0) continue;

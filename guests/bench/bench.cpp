@@ -12,16 +12,17 @@ using namespace guest;
 
 extern "C" u32 loop_hvc_null(u32 n);  // below: n x (HVC MV_CALL_NULL), returns the cycles taken
 extern "C" u32 loop_nop(u32 n);       // the same loop with a NOP instead of the HVC
+extern "C" u32 loop_yield(u32 n);     // n x (HVC MV_CALL_VCPU_YIELD)
 
 asm(R"(
     .text
-    .macro  timed_loop name, body
+    .macro  timed_loop name, fid, body
     .global \name
 \name:
     push    {r4, r5, lr}
     mov     r4, r0
     mrc     p15, 0, r5, c9, c13, 0      @ PMCCNTR
-1:  ldr     r0, =0x86000000
+1:  ldr     r0, =\fid
     \body
     subs    r4, r4, #1
     bne     1b
@@ -31,8 +32,9 @@ asm(R"(
     .ltorg
     .endm
 
-    timed_loop loop_hvc_null, "hvc #0"
-    timed_loop loop_nop, nop
+    timed_loop loop_hvc_null, 0x86000000, "hvc #0"
+    timed_loop loop_nop, 0x86000000, nop
+    timed_loop loop_yield, 0x86000002, "hvc #0"
 )");
 
 namespace {
@@ -47,16 +49,39 @@ void pmu_start() {
 
 void report(const char* name, u32 value, const char* unit) { printf("@@BENCH %s %u %s\n", name, value, unit); }
 
-}  // namespace
 
-int main() {
-    pmu_start();
-    constexpr u32 N = 1000;
+constexpr u32 N = 1000;
+
+// Selector 1 (systems/bench.toml): the null hypercall.
+void null_hypercall() {
     loop_hvc_null(10);  // warm up
     u32 with_hvc = loop_hvc_null(N);
     u32 with_nop = loop_nop(N);
     // Each iteration differs only in HVC vs NOP: add back the NOP's one instruction.
     report("null_hypercall", (with_hvc - with_nop) / N + 1, "instructions");
     report("loop_overhead", with_nop / N, "instructions");
+}
+
+// Selector 2 (systems/bench-switch.toml, two VMs of one priority): VM 0
+// yields N times; each yield switches to VM 1, which yields straight back.
+void vcpu_switch() {
+    if (hvc(MV_CALL_VM_INFO).r1 != 0) {
+        loop_yield(N + 20);  // the partner: yield back every time
+        return;
+    }
+    loop_yield(10);  // warm up: both VMs running, the VFP and TLB state settled
+    u32 cycles = loop_yield(N) - loop_nop(N);
+    report("vcpu_switch_round_trip", cycles / N + 1, "instructions");
+    report("vcpu_switch", (cycles / N + 1) / 2, "instructions");
+}
+
+}  // namespace
+
+int main() {
+    pmu_start();
+    if (param_selector() == 2)
+        vcpu_switch();
+    else
+        null_hypercall();
     return 0;
 }

@@ -58,7 +58,6 @@ void forget_running() { current = nullptr; }
 
 u32 guest_reset_sctlr() { return boot_sctlr; }
 
-bool scheduling() { return system_config.lab >= 2; }
 
 void switch_to(Vcpu& v) {
     current = &v;

@@ -2,6 +2,7 @@
 // The running system: its VMs, the current vCPU and what runs next.
 #pragma once
 
+#include "kernel/config.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
@@ -35,6 +36,6 @@ void reset_guest_cpu_state(const Vcpu& v);
 u32 guest_reset_sctlr();
 
 /// Labs 2 on: every vCPU scheduled, a context switch when another one runs.
-bool scheduling();
+inline bool scheduling() { return system_config.lab >= 2; }
 
 }  // namespace mv

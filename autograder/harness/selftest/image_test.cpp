@@ -81,7 +81,7 @@ TEST(QemuCommand, IsTheProjectsCommandWithAParameterPagePerVm) {
     const std::vector<std::string> expected = {
         "qemu-system-arm", "-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15", "-m", "1024M",
         "-display", "none", "-monitor", "none", "-serial", "stdio", "-nodefaults",
-        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", "/img/x.elf",
+        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off", "-kernel", "/img/x.elf",
         "-device", "loader,addr=0x48fff000,data=0x00c0ffee,data-len=4",
         "-device", "loader,addr=0x48fff004,data=0x00000007,data-len=4",
         "-device", "loader,addr=0x4afff000,data=0x00c0ffee,data-len=4",

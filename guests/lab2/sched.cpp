@@ -26,13 +26,6 @@ Spin spin_until(u64 until_us) {
     return s;
 }
 
-void arm_timer_at_us(u64 us, bool enable) {
-    u64 cval = us * cntfrq() / 1000000;
-    asm volatile("mcrr p15, 3, %0, %1, c14" ::"r"(static_cast<u32>(cval)), "r"(static_cast<u32>(cval >> 32)));
-    // CNTV_CTL: ENABLE, IMASK (no interrupt controller for guests before Lab 4)
-    asm volatile("mcr p15, 0, %0, c14, c3, 1\n isb" ::"r"(enable ? 3u : 2u));
-}
-
 // 1: three VMs of one priority share the CPU evenly.
 void fairness() {
     Spin s = spin_until(200000);
@@ -63,10 +56,10 @@ void preemption() {
 // 4: a guest in WFI does not burn its slices; its timer wakes it in time.
 void wfi_idle() {
     if (vm_id() == 0) {
-        arm_timer_at_us(50000, true);
+        timer_at_us(50000);
         asm volatile("dsb\n wfi");
         mvt::value("wake_late_us", static_cast<long long>(now_us()) - 50000);
-        arm_timer_at_us(0, false);
+        timer_off();
     } else {
         u64 start = now_us();
         Spin s = spin_until(45000);
@@ -78,10 +71,10 @@ void wfi_idle() {
 // 8: OKL4's priority waive: give the CPU away until the timer fires.
 void priority_waive() {
     if (vm_id() == 0) {  // priority 200
-        arm_timer_at_us(30000, true);
+        timer_at_us(30000);
         hvc(MV_CALL_PRIORITY_WAIVE);
         mvt::value("waiver_back_us", static_cast<long long>(now_us()));
-        arm_timer_at_us(0, false);
+        timer_off();
     } else {             // priority 100
         mvt::value("other_start_us", static_cast<long long>(now_us()));
         spin_until(60000);
@@ -90,7 +83,7 @@ void priority_waive() {
 
 // 9: every vCPU waits for nothing: the microvisor says so and stops.
 void deadlock() {
-    arm_timer_at_us(0, false);
+    timer_off();
     asm volatile("dsb\n wfi");
     mvt::fail("deadlock", "WFI returned although nothing could wake the vCPU");
 }

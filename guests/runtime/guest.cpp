@@ -58,6 +58,21 @@ void reset() {
 
 void set_exception_hook(ExcHook h) { hook = h; }
 
+void timer_at_us(u64 us) {
+    u64 cval = us * cntfrq() / 1000000;
+    asm volatile("mcrr p15, 3, %0, %1, c14" ::"r"(static_cast<u32>(cval)), "r"(static_cast<u32>(cval >> 32)));
+    asm volatile("mcr p15, 0, %0, c14, c3, 1\n isb" ::"r"(3u));  // CNTV_CTL: ENABLE | IMASK
+}
+
+void timer_off() { asm volatile("mcr p15, 0, %0, c14, c3, 1\n isb" ::"r"(0u)); }
+
+void sleep_us(u64 us) {
+    u64 until = now_us() + us;
+    timer_at_us(until);
+    while (now_us() < until) asm volatile("dsb\n wfi");
+    timer_off();
+}
+
 u32 param_token() { return *reinterpret_cast<volatile u32*>(__params); }
 u32 param_selector() { return *reinterpret_cast<volatile u32*>(__params + 4); }
 

@@ -76,6 +76,14 @@ inline u32 cntfrq() {
 /// Microseconds of virtual time since the VM started.
 inline u64 now_us() { return cntvct() * 1000000ull / cntfrq(); }
 
+/// Program the virtual timer to fire at `us` of virtual time (masked: guests
+/// have no interrupt controller before Lab 4), or switch it off.
+void timer_at_us(u64 us);
+void timer_off();
+
+/// WFI until `us` from now: the microvisor blocks the vCPU until its timer fires (Lab 2 on).
+void sleep_us(u64 us);
+
 /// This vCPU's index in its VM (MPIDR affinity level 0).
 inline u32 cpu_id() {
     u32 v;

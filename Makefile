@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Microvisor Course Edition: the verbs people type. Thin wrappers over CMake presets.
 #
-#   make qemu                 boot the demo system (SYSTEM=<name> for another one)
+#   make qemu                 boot the demo system (SYSTEM=<name> for another one,
+#                             SELECTOR=<n> for a test system's scenario)
 #   make qemu-gdb / make gdb  the same, stopped for gdb-multiarch; attach from a second terminal
 #   make grade [LAB=N] [SOLUTION=reference]   grade the student's labs (or the reference)
 #   make test                 every test the project has
@@ -10,6 +11,7 @@
 #   make bench / make size    measurements
 SHELL := /bin/bash
 SYSTEM ?= demo
+SELECTOR ?= 0
 LAB ?=
 SOLUTION ?= student
 PRESET ?= default
@@ -33,10 +35,10 @@ compile_commands.json:
 	@ln -sf $(BUILD)/cross/compile_commands.json compile_commands.json
 
 qemu: build
-	@$(BUILD)/autograder/harness/mv-run $(BUILD)/images/$(SYSTEM).elf
+	@$(BUILD)/autograder/harness/mv-run --selector $(SELECTOR) $(BUILD)/images/$(SYSTEM).elf
 
 qemu-gdb: build
-	@$(BUILD)/autograder/harness/mv-run --gdb $(BUILD)/images/$(SYSTEM).elf
+	@$(BUILD)/autograder/harness/mv-run --gdb --selector $(SELECTOR) $(BUILD)/images/$(SYSTEM).elf
 
 gdb:
 	@gdb-multiarch -q -x tools/gdbinit $(BUILD)/images/$(SYSTEM).elf

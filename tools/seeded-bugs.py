@@ -48,7 +48,7 @@ SEEDS = [
     (2, "kernel/wait.cpp", "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;",
      "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;",
      "WFI tests the timer's mask instead of its status"),
-    (2, "kernel/vfp.cpp", "if (owner != nullptr) arch::vfp_save(owner->vfp);", "", "the old owner's VFP registers lost"),
+    (2, "kernel/vfp.cpp", "if (vfp_owner != nullptr) arch::vfp_save(vfp_owner->vfp);", "", "the old owner's VFP registers lost"),
     (2, "kernel/psci_cpu.cpp", "t->r(0) = context_id;", "", "CPU_ON without the context ID"),
 ]
 

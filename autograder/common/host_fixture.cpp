@@ -26,6 +26,7 @@ void HostTest::SetUp() {
             v.vcpus[c].state = c == 0 ? VcpuState::runnable : VcpuState::off;
         }
     }
+    vfp_owner = nullptr;
     fake::cpu().writes.clear();
 }
 

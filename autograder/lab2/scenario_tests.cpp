@@ -73,6 +73,13 @@ TEST(Context, EveryRegisterSurvivesThousandsOfSwitches) {
     EXPECT_TRUE(ExitedWith(run, 0));
 }
 
+TEST(Psci, SystemResetUnderTheScheduler) {
+    auto run = boot("lab2-pair", 7, 30);
+    EXPECT_TRUE(ConsoleHas(run, "reset"));
+    EXPECT_TRUE(GuestPassed(run, "reset_under_scheduler"));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
 TEST(Psci, SecondaryVcpuStartsAndStops) {
     auto run = boot("lab2-smp", 6, 30);
     EXPECT_TRUE(ScenarioPassed(run, "smp"));

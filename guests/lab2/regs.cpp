@@ -7,6 +7,8 @@
 
 using namespace guest;
 
+extern "C" char guest_vectors[];  // runtime/crt0.S
+
 namespace {
 
 #define MSR_BANKED(reg, v) asm volatile("msr " #reg ", %0" ::"r"(v))
@@ -14,7 +16,7 @@ namespace {
 #define MCR(op1, crn, crm, op2, v) asm volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 ::"r"(v))
 #define MRC(op1, crn, crm, op2, v) asm volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 : "=r"(v))
 
-constexpr u32 N_BANKED = 17, N_CP15 = 14;
+constexpr u32 N_BANKED = 17, N_CP15 = 19;
 
 struct State {
     u32 banked[N_BANKED];
@@ -29,7 +31,8 @@ const char* const banked_names[N_BANKED] = {"SP_abt", "LR_abt", "SPSR_abt", "SP_
                                              "r8_fiq", "r9_fiq", "r10_fiq", "r11_fiq", "r12_fiq"};
 const char* const cp15_names[N_CP15] = {"TPIDRURW", "TPIDRURO", "TPIDRPRW", "CONTEXTIDR", "DACR",
                                         "TTBR0", "TTBR1", "TTBCR", "PRRR", "NMRR",
-                                        "DFAR", "IFAR", "DFSR", "IFSR"};
+                                        "DFAR", "IFAR", "DFSR", "IFSR", "CPACR",
+                                        "VBAR", "CNTKCTL", "PAR", "CSSELR"};
 
 State expected(u32 seed) {
     State s{};
@@ -46,6 +49,11 @@ State expected(u32 seed) {
     s.cp15[7] = seed & 7;                        // TTBCR.N (EAE = 0; the MMU stays off)
     s.cp15[12] = 0x008 | ((seed & 1) << 11);     // DFSR: a plausible status
     s.cp15[13] = 0x008;                          // IFSR
+    s.cp15[14] = 0xfu << 20;                     // CPACR: CP10/CP11 on (VFP is in use)
+    s.cp15[15] = reinterpret_cast<u32>(guest_vectors);  // VBAR: the runtime's vectors
+    s.cp15[16] = seed & 3;                       // CNTKCTL: PL0 counter access bits
+    s.cp15[17] = (seed << 12) & 0xfffff000u;     // PAR: a physical address, F = 0
+    s.cp15[18] = (seed & 1) << 1;                // CSSELR: L1 or L2 cache, data
     s.cntv_cval = 0x1000000000ull * seed + 0x12345;
     s.cntv_ctl = 2;                              // disabled, masked: only its value must survive
     s.spsr_svc = 0x000001d3u | (seed << 28);
@@ -66,6 +74,8 @@ void load(const State& s) {
     MCR(0, c2, c0, 1, s.cp15[6]); MCR(0, c2, c0, 2, s.cp15[7]); MCR(0, c10, c2, 0, s.cp15[8]);
     MCR(0, c10, c2, 1, s.cp15[9]); MCR(0, c6, c0, 0, s.cp15[10]); MCR(0, c6, c0, 2, s.cp15[11]);
     MCR(0, c5, c0, 0, s.cp15[12]); MCR(0, c5, c0, 1, s.cp15[13]);
+    MCR(0, c1, c0, 2, s.cp15[14]); MCR(0, c12, c0, 0, s.cp15[15]); MCR(0, c14, c1, 0, s.cp15[16]);
+    MCR(0, c7, c4, 0, s.cp15[17]); MCR(2, c0, c0, 0, s.cp15[18]);
     asm volatile("mcrr p15, 3, %0, %1, c14" ::"r"(static_cast<u32>(s.cntv_cval)),
                  "r"(static_cast<u32>(s.cntv_cval >> 32)));
     MCR(0, c14, c3, 1, s.cntv_ctl);
@@ -89,6 +99,8 @@ State read() {
     MRC(0, c2, c0, 1, s.cp15[6]); MRC(0, c2, c0, 2, s.cp15[7]); MRC(0, c10, c2, 0, s.cp15[8]);
     MRC(0, c10, c2, 1, s.cp15[9]); MRC(0, c6, c0, 0, s.cp15[10]); MRC(0, c6, c0, 2, s.cp15[11]);
     MRC(0, c5, c0, 0, s.cp15[12]); MRC(0, c5, c0, 1, s.cp15[13]);
+    MRC(0, c1, c0, 2, s.cp15[14]); MRC(0, c12, c0, 0, s.cp15[15]); MRC(0, c14, c1, 0, s.cp15[16]);
+    MRC(0, c7, c4, 0, s.cp15[17]); MRC(2, c0, c0, 0, s.cp15[18]);
     u32 lo, hi;
     asm volatile("mrrc p15, 3, %0, %1, c14" : "=r"(lo), "=r"(hi));
     s.cntv_cval = (static_cast<u64>(hi) << 32) | lo;

@@ -68,6 +68,26 @@ void wfi_idle() {
     }
 }
 
+// 7: PSCI SYSTEM_RESET under the scheduler: the VM restarts with fresh state.
+[[gnu::section(".noinit")]] u32 boots;
+
+void reset_under_scheduler() {
+    if (vm_id() != 0) {
+        spin_until(20000);
+        return;
+    }
+    if (boots != 0x5ee0002) {
+        boots = 0x5ee0002;
+        asm volatile("mcr p15, 0, %0, c13, c0, 2" ::"r"(0x1234u));  // TPIDRURW: must not survive
+        spin_until(3000);  // a few slices, so the other VM's state is live in between
+        reset();
+    }
+    boots = 0;
+    u32 tpidr;
+    asm volatile("mrc p15, 0, %0, c13, c0, 2" : "=r"(tpidr));
+    mvt::expect(tpidr == 0, "reset_under_scheduler", "TPIDRURW is %#x after SYSTEM_RESET, expected 0", tpidr);
+}
+
 // 8: OKL4's priority waive: give the CPU away until the timer fires.
 void priority_waive() {
     if (vm_id() == 0) {  // priority 200
@@ -102,9 +122,13 @@ int main() {
     case 4: wfi_idle(); break;
     case 5: regs_survive(); break;
     case 6: smp(); break;
+    case 7: reset_under_scheduler(); break;
     case 8: priority_waive(); break;
     case 9: deadlock(); break;
-    default: mvt::fail("selector", "no scenario %u", param_selector()); break;
+    default:
+        mvt::fail("selector", "no scenario %u: boot with one, e.g. make qemu SYSTEM=lab2-fair SELECTOR=1",
+                  param_selector());
+        break;
     }
     mvt::done();
     return 0;

@@ -15,8 +15,7 @@
 namespace mv {
 namespace {
 
-Vcpu* running = nullptr;  // whose GuestContext is live in the hardware
-u64 slice_end = 0;        // physical count at which `running`'s slice ends
+u64 slice_end = 0;        // physical count at which the running vCPU's slice ends
 u64 slice_ticks = 0;
 
 constexpr u32 CNTHP_ENABLE = 1u << 0;
@@ -36,7 +35,7 @@ u64 earliest_deadline() {
         const Vcpu& v = system_config.vcpu_pool[i];
         bool waits = v.state == VcpuState::blocked ||
                      (v.state == VcpuState::runnable && v.priority != v.vm->config->priority);
-        if (waits && &v != running) {
+        if (waits && &v != running_vcpu()) {
             u64 d = timer_deadline(v);
             if (d < earliest) earliest = d;
         }
@@ -85,8 +84,10 @@ void schedule_start() {
 
 void reschedule() {
     Vcpu* next = scheduler.pick();
+    Vcpu* running = running_vcpu();  // whose GuestContext is live in the hardware
     if (running != nullptr && next != running) {
         save_context(*running);
+        forget_running();
         running = nullptr;
     }
     while (next == nullptr) {
@@ -96,9 +97,8 @@ void reschedule() {
     u64 t = now();
     if (next != running) {
         restore_context(*next);
-        switch_to(*next);
+        switch_to(*next);  // now the running vCPU
         vfp_trap_update(*next);
-        running = next;
         slice_end = t + slice_ticks;
     } else if (t >= slice_end) {
         slice_end = t + slice_ticks;
@@ -116,6 +116,7 @@ void handle_irq() {
         // disarmed. reschedule() arms it again.
         arch::write<reg::CNTHP_CTL>(0);
         u64 t = now();
+        Vcpu* running = running_vcpu();
         on_hyp_timer(running, t, running != nullptr && t >= slice_end);
     } else {
         kprintf("MV: unexpected interrupt %u ignored\n", id);

@@ -7,6 +7,8 @@
 
 namespace mv {
 
+Vcpu* vfp_owner = nullptr;
+
 void Vcpu::reset(u32 entry) {
     frame = Frame{};
     frame.elr = entry;
@@ -21,6 +23,7 @@ void Vcpu::reset(u32 entry) {
     ctx = GuestContext{};
     ctx.sctlr = guest_reset_sctlr();
     vfp = VfpState{};
+    if (vfp_owner == this) vfp_owner = nullptr;  // the unit holds the old registers: not ours any more
     priority = vm != nullptr ? vm->config->priority : 0;
 }
 

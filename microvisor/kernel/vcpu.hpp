@@ -50,4 +50,7 @@ public:
     void reset(u32 entry);
 };
 
+/// Whose registers the VFP unit holds (Lab 2's lazy switching), or nullptr.
+extern Vcpu* vfp_owner;
+
 }  // namespace mv

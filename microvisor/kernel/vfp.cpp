@@ -10,8 +10,8 @@ namespace mv {
 
 // HCPTR (ARM ARM B4.1.64) bits 10 and 11 (TCP10, TCP11) trap every access to
 // the VFP/Advanced SIMD unit, from the guest and from HYP mode alike, with
-// exception class 0x07. Keep a pointer to the vCPU whose registers the unit
-// holds (the owner; none at boot).
+// exception class 0x07. The global `vfp_owner` (kernel/vcpu.hpp) is the vCPU
+// whose registers the unit holds: nullptr at boot, and when its owner is reset.
 
 // `next` is about to run: set TCP10 and TCP11 in HCPTR unless `next` owns the
 // unit, clear them if it does (read-modify-write HCPTR, then an ISB).

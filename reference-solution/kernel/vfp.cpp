@@ -11,13 +11,11 @@ namespace {
 constexpr u32 HCPTR_TCP10 = 1u << 10, HCPTR_TCP11 = 1u << 11;  // trap CP10/CP11: VFP and SIMD
 constexpr u32 HCPTR_VFP = HCPTR_TCP10 | HCPTR_TCP11;
 
-Vcpu* owner = nullptr;  // whose registers the VFP unit holds
-
 }  // namespace
 
 void vfp_trap_update(const Vcpu& next) {
     u32 hcptr = arch::read<reg::HCPTR>();
-    hcptr = &next == owner ? hcptr & ~HCPTR_VFP : hcptr | HCPTR_VFP;
+    hcptr = &next == vfp_owner ? hcptr & ~HCPTR_VFP : hcptr | HCPTR_VFP;
     arch::write<reg::HCPTR>(hcptr);
     arch::isb();
 }
@@ -26,10 +24,10 @@ void handle_vfp_trap(Vcpu& vcpu, const Hsr&) {
     // Untrap first: HCPTR traps HYP's own VFP accesses too.
     arch::write<reg::HCPTR>(arch::read<reg::HCPTR>() & ~HCPTR_VFP);
     arch::isb();
-    if (owner != &vcpu) {
-        if (owner != nullptr) arch::vfp_save(owner->vfp);
+    if (vfp_owner != &vcpu) {
+        if (vfp_owner != nullptr) arch::vfp_save(vfp_owner->vfp);
         arch::vfp_load(vcpu.vfp);
-        owner = &vcpu;
+        vfp_owner = &vcpu;
     }
     // ELR_hyp holds the trapped instruction: the guest executes it again, now untrapped.
 }

@@ -11,7 +11,8 @@ set(MV_GENERIC_SOURCES
     kernel/vendor_calls.cpp
     kernel/vm.cpp
     lib/format.cpp
-    mm/boot_map.cpp)
+    mm/boot_map.cpp
+    mm/table_pool.cpp)
 # ARMv7 only: boot, entry, drivers, and the kernel code that drives them.
 set(MV_ARMV7_SOURCES
     arch/armv7/banked.cpp

@@ -20,6 +20,6 @@ Vcpu vcpu_pool[1];
 }  // namespace
 
 const SystemConfig system_config = {"host-test", 0x40000000, 0x40000000, vm_configs, 1, vm_pool,
-                                    vcpu_pool, 1, 1, 1000};
+                                    vcpu_pool, 1, 1, 1000, nullptr, 0};
 
 }  // namespace mv

@@ -18,6 +18,6 @@ Vcpu vcpu_pool[4];
 }  // namespace
 
 const SystemConfig system_config = {"host-test-lab2", 0x40000000, 0x40000000, vm_configs, 3, vm_pool,
-                                    vcpu_pool, 4, 2, 1000};
+                                    vcpu_pool, 4, 2, 1000, nullptr, 0};
 
 }  // namespace mv

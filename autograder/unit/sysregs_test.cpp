@@ -40,6 +40,7 @@ const Expected manual[] = {
     {reg::PMCCNTR, 0, 9, 13, 0, false},   {reg::PMUSERENR, 0, 9, 14, 0, false},
     {reg::TLBIALLH, 4, 8, 7, 0, false},   {reg::TLBIALLNSNH, 4, 8, 7, 4, false},
     {reg::ICIALLU, 0, 7, 5, 0, false},    {reg::BPIALL, 0, 7, 5, 6, false},
+    {reg::TLBIALLIS, 0, 8, 3, 0, false},
     {reg::ADFSR, 0, 5, 1, 0, false},      {reg::AIFSR, 0, 5, 1, 1, false},
     {reg::PAR, 0, 0, 7, 0, true},         {reg::CSSELR, 2, 0, 0, 0, false},
     {reg::CNTFRQ, 0, 14, 0, 0, false},    {reg::CNTKCTL, 0, 14, 1, 0, false},

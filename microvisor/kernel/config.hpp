@@ -58,6 +58,8 @@ struct SystemConfig {
     u32 nvcpus;
     u32 lab;                 ///< the latest lab whose mechanisms the system uses (1-6)
     u32 time_slice_us;       ///< the scheduler's time slice (lab 2 on)
+    u64* table_storage;      ///< stage-2 table pool, 4 KiB-aligned (lab 3 on), else nullptr
+    u32 table_pages;         ///< tables in table_storage
 };
 
 /// Defined by the generated file of each system image.

@@ -10,6 +10,7 @@ namespace mv {
 namespace {
 
 Vcpu* current = nullptr;
+TablePool pool;
 u32 boot_sctlr = 0;  // SCTLR as the board reset it: what a fresh guest finds
 
 // HCR (ARM ARM B4.1.65): what traps to HYP while a guest runs.
@@ -47,6 +48,9 @@ void system_init() {
     arch::write<reg::HDCR>(HDCR_TRAP_DEBUG | ((arch::read<reg::PMCR>() >> 11) & 0x1f));
     arch::write<reg::HSTR>(HSTR_T15);
     arch::write<reg::VTCR>(boot_vtcr());
+    if (own_stage2())
+        pool.init(system_config.table_storage, system_config.table_pages,
+                  arch::virt_to_phys(system_config.table_storage));
     arch::isb();
 }
 
@@ -58,11 +62,13 @@ void forget_running() { current = nullptr; }
 
 u32 guest_reset_sctlr() { return boot_sctlr; }
 
+TablePool& table_pool() { return pool; }
+
 
 void switch_to(Vcpu& v) {
     current = &v;
     arch::write<reg::HTPIDR>(static_cast<u32>(arch::virt_to_phys(&v.frame)));
-    arch::write64<reg::VTTBR>(v.vm->stage2.vttbr(v.vm->id() + 1));
+    arch::write64<reg::VTTBR>(v.vm->vttbr());
     arch::write<reg::VMPIDR>((1u << 31) | v.id);
     arch::write<reg::VPIDR>(arch::read<reg::MIDR>());
     arch::isb();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "kernel/config.hpp"
+#include "mm/table_pool.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
@@ -37,5 +38,11 @@ u32 guest_reset_sctlr();
 
 /// Labs 2 on: every vCPU scheduled, a context switch when another one runs.
 inline bool scheduling() { return system_config.lab >= 2; }
+
+/// Labs 3 on: every VM has its own Stage2 tables (not the coarse boot map).
+inline bool own_stage2() { return system_config.lab >= 3; }
+
+/// The pool the VMs' stage-2 tables come from (Lab 3 on).
+TablePool& table_pool();
 
 }  // namespace mv

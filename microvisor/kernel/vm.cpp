@@ -22,10 +22,29 @@ void stop_vcpus(Vm& vm) {
     }
 }
 
+
+// Lab 3 on: the VM's own Stage2, with every region of its description mapped.
+void map_regions(Vm& vm) {
+    if (!vm.stage2.init(table_pool(), vm.vmid())) panic("VM %s: no table for its stage-2 map", vm.name());
+    for (u32 i = 0; i < vm.config->nregions; ++i) {
+        const MemRegion& r = vm.config->regions[i];
+        S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
+        S2Status s = vm.stage2.map(r.gpa, r.pa, r.size, a);
+        if (s != S2Status::ok)
+            panic("VM %s: mapping region %#x-%#x failed (%d)", vm.name(), r.gpa, r.gpa + (r.size - 1),
+                  static_cast<int>(s));
+    }
+}
+
 }  // namespace
 
+u64 Vm::vttbr() const { return own_stage2() ? stage2.vttbr() : boot_map.vttbr(vmid()); }
+
 void vm_start(Vm& vm) {
-    if (!vm.stage2.build(*vm.config)) panic("VM %s: memory regions not 2 MiB aligned", vm.name());
+    if (own_stage2())
+        map_regions(vm);
+    else if (!vm.boot_map.build(*vm.config))
+        panic("VM %s: memory regions not 2 MiB aligned", vm.name());
     vm.state = VmState::running;
     vm.cntvoff = arch::read64<reg::CNTPCT>();  // the VM's virtual count starts at 0
     Vcpu& boot = vm.vcpus[0];

@@ -5,6 +5,7 @@
 #include "kernel/config.hpp"
 #include "lib/types.hpp"
 #include "mm/boot_map.hpp"
+#include "mm/stage2.hpp"
 
 namespace mv {
 
@@ -19,7 +20,8 @@ enum class VmState : u8 {
 
 class Vm final {
 public:
-    BootMap stage2;                  ///< the coarse identity stage-2 map of labs 1-2
+    BootMap boot_map;                ///< the coarse identity stage-2 map of labs 1-2
+    Stage2 stage2;                   ///< the VM's own stage-2 tables (Lab 3 on)
     const VmConfig* config = nullptr;
     Vcpu* vcpus = nullptr;           ///< config->vcpus of them
     VmState state = VmState::idle;
@@ -29,6 +31,10 @@ public:
     u32 id() const { return config->id; }
     const char* name() const { return config->name; }
     bool finished() const { return state == VmState::powered_off || state == VmState::crashed; }
+    /// The VMID of the VM's TLB entries: 0 is left unused.
+    u8 vmid() const { return static_cast<u8>(id() + 1); }
+    /// VTTBR while the VM runs: its boot map (labs 1-2) or its Stage2 (Lab 3 on).
+    u64 vttbr() const;
 };
 
 /// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point. Other vCPUs stay off.

@@ -74,6 +74,7 @@ void vfp_load(const VfpState& s);
 [[noreturn]] void halt();                   ///< stop this CPU for good
 void enable_hyp_mmu();                      ///< HYP stage-1 identity map, caches on
 void flush_guest_tlb();                     ///< all stage-1+2 entries of non-secure PL0/PL1
+void flush_vmid_tlb(u8 vmid);               ///< the stage-1+2 entries of one VMID
 void wait_for_interrupt();                  ///< WFI in HYP mode, IRQs masked: wakes when one is pending
 [[noreturn]] void enter_guest();            ///< restore the current frame and ERET
 

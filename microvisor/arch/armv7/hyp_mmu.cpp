@@ -48,4 +48,18 @@ void flush_guest_tlb() {
     isb();
 }
 
+void flush_vmid_tlb(u8 vmid) {
+    // ARMv7 has no invalidate-by-IPA for stage 2: TLBIALLIS from HYP mode
+    // invalidates the entries of the VMID that VTTBR names (B4.2.2), so name
+    // the one to flush for a moment.
+    dsb_ish();  // the table update is visible before the invalidate
+    u64 saved = read64<reg::VTTBR>();
+    write64<reg::VTTBR>(static_cast<u64>(vmid) << 48);
+    isb();
+    write<reg::TLBIALLIS>(0);
+    dsb_ish();
+    write64<reg::VTTBR>(saved);
+    isb();
+}
+
 }  // namespace mv::arch

@@ -92,6 +92,7 @@ inline constexpr Sysreg PMUSERENR = cp15(0, 9, 14, 0, "PMUSERENR");
 // Maintenance operations (writes only)
 inline constexpr Sysreg TLBIALLH = cp15(4, 8, 7, 0, "TLBIALLH");
 inline constexpr Sysreg TLBIALLNSNH = cp15(4, 8, 7, 4, "TLBIALLNSNH");
+inline constexpr Sysreg TLBIALLIS = cp15(0, 8, 3, 0, "TLBIALLIS");
 inline constexpr Sysreg ICIALLU = cp15(0, 7, 5, 0, "ICIALLU");
 inline constexpr Sysreg BPIALL = cp15(0, 7, 5, 6, "BPIALL");
 }  // namespace reg

@@ -34,6 +34,7 @@ struct Cpu {
     std::vector<Write> writes;
     std::string console;
     u64 tlb_flushes = 0;
+    std::vector<u8> tlb_vmid_flushes;  ///< one entry per flush_vmid_tlb(), in order
 
     u64 get(const Sysreg& r) const;
     void set(const Sysreg& r, u64 v);  ///< set without recording a write (test setup)
@@ -98,6 +99,7 @@ void wait_for_interrupt();
 [[noreturn]] void halt();
 void enable_hyp_mmu();
 void flush_guest_tlb();
+void flush_vmid_tlb(u8 vmid);  ///< recorded in fake::cpu().tlb_vmid_flushes
 [[noreturn]] void enter_guest();
 
 inline u64 virt_to_phys(const void* p) { return reinterpret_cast<uintptr_t>(p); }

@@ -119,6 +119,7 @@ void exit_system(int status) {
 void halt() { throw fake::Exit(-1, "halt"); }
 void enable_hyp_mmu() {}
 void flush_guest_tlb() { ++fake::cpu().tlb_flushes; }
+void flush_vmid_tlb(u8 vmid) { fake::cpu().tlb_vmid_flushes.push_back(vmid); }
 void enter_guest() { throw fake::Exit(-1, "enter_guest"); }
 
 u8* phys_to_virt(u32 pa) {

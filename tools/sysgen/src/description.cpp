@@ -233,17 +233,23 @@ private:
     bool failed_ = false;
 };
 
-/// Checks that [base, base + size) of a region is a well-formed run of 2 MiB blocks.
-void check_blocks(Fields& f, std::string_view key, u64 base, u64 size) {
-    if (base % block_size != 0)
+/// "2 MiB (0x200000)": how a granule is named in messages.
+std::string granule_name(u64 granule) {
+    return (granule == block_size ? std::string("2 MiB") : std::string("4 KiB")) + " (" + hex(granule) + ")";
+}
+
+/// Checks that [base, base + size) of a region is a well-formed run of granules:
+/// 2 MiB blocks in labs 1-2 (the coarse boot map), 4 KiB pages from Lab 3 on.
+void check_blocks(Fields& f, std::string_view key, u64 base, u64 size, u64 granule) {
+    if (base % granule != 0)
         f.error(f.at(key),
-                "'" + std::string(key) + "' " + hex(base) + " is not a multiple of 2 MiB (0x200000)");
+                "'" + std::string(key) + "' " + hex(base) + " is not a multiple of " + granule_name(granule));
     if (base + size > (u64{1} << 32))
         f.error(f.at(key),
                 "region " + hex(base) + " + size " + hex(size) + " runs past the 4 GiB address space");
 }
 
-Region read_region(const toml::table& table, Diagnostics& diag) {
+Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
     Fields f(table, "[[vm.region]]", {"gpa", "pa", "size", "kind", "writable", "executable"}, diag);
     Region r;
     r.at = f.at();
@@ -264,16 +270,16 @@ Region read_region(const toml::table& table, Diagnostics& diag) {
     if (size) {
         if (*size == 0)
             f.error(f.at("size"), "'size' must be greater than 0");
-        else if (*size % block_size != 0)
-            f.error(f.at("size"), "'size' " + hex(*size) + " is not a multiple of 2 MiB (0x200000)");
+        else if (*size % granule != 0)
+            f.error(f.at("size"), "'size' " + hex(*size) + " is not a multiple of " + granule_name(granule));
     }
-    if (gpa && size) check_blocks(f, "gpa", *gpa, *size);
-    if (pa && size) check_blocks(f, "pa", *pa, *size);
+    if (gpa && size) check_blocks(f, "gpa", *gpa, *size, granule);
+    if (pa && size) check_blocks(f, "pa", *pa, *size, granule);
     r.valid = !f.failed();
     return r;
 }
 
-Vm read_vm(const toml::table& table, Diagnostics& diag) {
+Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule) {
     Fields f(table, "[[vm]]", {"name", "image", "vcpus", "priority", "on_fault", "region"}, diag);
     Vm vm;
     vm.at = f.at();
@@ -301,7 +307,7 @@ Vm read_vm(const toml::table& table, Diagnostics& diag) {
     }
     const bool has_regions = table.contains("region");
     for (const toml::table* region : f.tables("region", "[[vm.region]]"))
-        vm.regions.push_back(read_region(*region, diag));
+        vm.regions.push_back(read_region(*region, diag, granule));
     if (!has_regions) f.error(vm.at, "VM '" + vm.name + "' has no [[vm.region]]");
     return vm;
 }
@@ -368,7 +374,8 @@ std::optional<System> read_description(const std::filesystem::path& file, Diagno
     } else {
         f.error(Where{1, 1}, "missing [system] table");
     }
-    for (const toml::table* table : f.tables("vm", "[[vm]]")) sys.vms.push_back(read_vm(*table, diag));
+    const u64 granule = sys.lab >= 3 ? 4 * KiB : block_size;  // Lab 3's Stage2 maps pages
+    for (const toml::table* table : f.tables("vm", "[[vm]]")) sys.vms.push_back(read_vm(*table, diag, granule));
     for (const toml::table* table : f.tables("channel", "[[channel]]"))
         sys.channels.push_back(read_channel(*table, diag));
     return sys;

@@ -57,11 +57,18 @@ std::string system_config_cpp(const System& sys, const std::string& source) {
     }
     out << "};\n"
         << "Vm vm_pool[" << sys.vms.size() << "];\n"
-        << "Vcpu vcpu_pool[" << nvcpus << "];\n"
-        << "}  // namespace\n"
+        << "Vcpu vcpu_pool[" << nvcpus << "];\n";
+    // Lab 3 on: stage-2 tables come from a pool. Each VM needs a level-1 table,
+    // a level-2 table per GiB it uses and level-3 tables where regions are not
+    // whole 2 MiB blocks or blocks get split: 8 per VM is ample for the course's systems.
+    const u32 table_pages = sys.lab >= 3 ? 4 + 8 * static_cast<u32>(sys.vms.size()) : 0;
+    if (table_pages > 0)
+        out << "alignas(4096) u64 table_storage[" << table_pages << " * 512];\n";
+    out << "}  // namespace\n"
         << "const SystemConfig system_config = {\"" << sys.name << "\", " << hex_u(board_ram_base) << ", "
         << hex_u(sys.memory) << ", vm_configs, " << dec_u(sys.vms.size()) << ", vm_pool, vcpu_pool, "
-        << dec_u(nvcpus) << ", " << dec_u(sys.lab) << ", " << dec_u(sys.time_slice_us) << "};\n"
+        << dec_u(nvcpus) << ", " << dec_u(sys.lab) << ", " << dec_u(sys.time_slice_us) << ", "
+        << (table_pages > 0 ? "table_storage" : "nullptr") << ", " << dec_u(table_pages) << "};\n"
         << "}  // namespace mv\n";
     return out.str();
 }

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// Lab 3: stage-2 translation tables: map, unmap, split, translate.
+#include "mm/stage2.hpp"
+
+#include "arch.hpp"
+#include "kernel/lab.hpp"
+
+namespace mv {
+
+// Read mm/stage2.hpp (the drawing) and mm/lpae.hpp (every descriptor bit)
+// first. A table's entries are u64; pool_->table(phys) gives the table at a
+// physical address, pool_->alloc() a new zeroed one (0 when the pool is empty).
+
+// A block (level 2) or page (level 3) descriptor (ARM ARM B3.6.1-B3.6.2):
+// output address, type (BLOCK at level 2, PAGE at level 3), AF, HAP read and
+// write (S2AP_R, S2AP_W), XN unless executable, and MemAttr: S2_DEVICE for
+// device memory, else S2_NORMAL_WB plus SH_INNER.
+u64 s2_leaf(u64 pa, const S2Attrs& a, u32 level) {
+    MV_LAB_TODO(3);
+}
+
+// The reverse of s2_leaf for the permission and memory-type bits (device:
+// MemAttr[3:2], bits 5:4, are 0b00).
+S2Attrs s2_attrs(u64 descriptor) {
+    MV_LAB_TODO(3);
+}
+
+bool Stage2::init(TablePool& pool, u8 vmid) {
+    pool_ = &pool;
+    vmid_ = vmid;
+    l1_ = pool.alloc();
+    return l1_ != 0;
+}
+
+// From the level-1 table down to `level`: at each level above it, a leaf
+// (BLOCK) entry stops the walk (report its level in *block_level, return
+// nullptr); a TABLE entry leads to the next table; an invalid entry gets a
+// new table from the pool when `create` (table descriptor: its physical
+// address | TABLE), else the walk returns nullptr. At `level`, return the
+// entry's address (valid or not).
+u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
+    MV_LAB_TODO(3);
+}
+
+// Break-before-make: if *entry is valid, write 0 and flush the VMID's TLB
+// (arch::flush_vmid_tlb) before writing `value`; finish with arch::dsb_ish().
+void Stage2::update(u64* entry, u64 value) const {
+    MV_LAB_TODO(3);
+}
+
+// Replace the block at *entry (a level-2 descriptor) with a new level-3 table
+// of 512 pages that map the same 2 MiB with the same attributes, then point
+// the entry at it with update().
+S2Status Stage2::split_block(u64* entry) {
+    MV_LAB_TODO(3);
+}
+
+// Checks: gpa, pa and size multiples of 4 KiB, size > 0, no wrap past 4 GiB
+// (S2Status::unaligned); nothing in the range mapped yet (S2Status::overlap,
+// and then nothing may change). Then map: a 2 MiB block where gpa and pa are
+// 2 MiB aligned, at least 2 MiB is left and the level-2 slot is empty;
+// pages everywhere else. Every entry is written with update().
+S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
+    MV_LAB_TODO(3);
+}
+
+// Unmap page by page, but a block wholly inside the range goes at once, and
+// a block only partly inside is split first. Unmapped holes are fine.
+S2Status Stage2::unmap(u32 gpa, u32 size) {
+    MV_LAB_TODO(3);
+}
+
+// Walk to the page (or the block that covers gpa) and return its output
+// address plus gpa's offset in it, and its attributes.
+bool Stage2::translate(u32 gpa, u64& pa, S2Attrs& a) const {
+    MV_LAB_TODO(3);
+}
+
+}  // namespace mv

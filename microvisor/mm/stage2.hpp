@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// Stage-2 translation of one VM: LPAE tables from guest-physical to physical (Lab 3).
+//
+// The guest-physical (IPA) space is 32 bits, walked from level 1 (VTCR.SL0 = 1):
+//
+//   level 1: 4 entries of 1 GiB      -> always a table here
+//   level 2: 512 entries of 2 MiB    -> a block, or a table
+//   level 3: 512 entries of 4 KiB    -> pages
+//
+// map() uses a 2 MiB block wherever the range covers a whole aligned 2 MiB
+// and pages elsewhere; unmap() of part of a block first splits the block into
+// 512 pages. Every change to a live entry is break-before-make (ARM ARM
+// B3.10.1): write an invalid entry, invalidate the VMID's TLB entries, then
+// write the new one.
+#pragma once
+
+#include "lib/types.hpp"
+#include "mm/lpae.hpp"
+#include "mm/table_pool.hpp"
+
+namespace mv {
+
+/// What a stage-2 mapping allows, and what it is.
+struct S2Attrs {
+    bool read = true;
+    bool write = true;
+    bool exec = true;
+    bool device = false;  ///< Device-nGnRE instead of normal write-back memory
+
+    bool operator==(const S2Attrs&) const = default;
+};
+
+enum class S2Status : i32 {
+    ok = 0,
+    unaligned = -1,  ///< gpa, pa or size not a multiple of 4 KiB
+    no_memory = -2,  ///< the table pool ran out
+    overlap = -3,    ///< part of the range is mapped already (map)
+};
+
+/// The descriptor of a block (level 2) or page (level 3) mapping `pa` with `a`. (Lab 3)
+u64 s2_leaf(u64 pa, const S2Attrs& a, u32 level);
+/// The attributes a block or page descriptor grants. (Lab 3)
+S2Attrs s2_attrs(u64 descriptor);
+
+class Stage2 final {
+public:
+    /// Take a level-1 table from `pool`; the VM's TLB entries are tagged with `vmid`.
+    bool init(TablePool& pool, u8 vmid);
+
+    /// Map guest-physical [gpa, gpa + size) to physical [pa, pa + size). (Lab 3)
+    S2Status map(u32 gpa, u64 pa, u32 size, const S2Attrs& a);
+    /// Remove every mapping in [gpa, gpa + size), splitting blocks that are only partly inside. (Lab 3)
+    S2Status unmap(u32 gpa, u32 size);
+    /// The physical address and attributes `gpa` maps to; false if unmapped. (Lab 3)
+    bool translate(u32 gpa, u64& pa, S2Attrs& a) const;
+
+    /// VTTBR for this address space: level-1 table and VMID (ARM ARM B4.1.160).
+    u64 vttbr() const { return l1_ | (static_cast<u64>(vmid_) << 48); }
+    u8 vmid() const { return vmid_; }
+
+private:
+    /// The entry for `gpa` at `level` (1-3), creating missing tables on the way
+    /// when `create`; nullptr if absent (or the pool is empty), or if a block
+    /// at a higher level covers `gpa` (then *block_level says which). (Lab 3)
+    u64* walk(u32 gpa, u32 level, bool create, u32* block_level = nullptr) const;
+    /// Replace the level-2 block `*entry` by a table of 512 pages mapping the same. (Lab 3)
+    S2Status split_block(u64* entry);
+    /// Break-before-make: `*entry = value` with the VMID's TLB entries invalidated in between. (Lab 3)
+    void update(u64* entry, u64 value) const;
+
+    TablePool* pool_ = nullptr;
+    u64 l1_ = 0;  ///< physical address of the level-1 table
+    u8 vmid_ = 0;
+};
+
+}  // namespace mv

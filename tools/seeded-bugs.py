@@ -50,6 +50,14 @@ SEEDS = [
      "WFI tests the timer's mask instead of its status"),
     (2, "kernel/vfp.cpp", "if (vfp_owner != nullptr) arch::vfp_save(vfp_owner->vfp);", "", "the old owner's VFP registers lost"),
     (2, "kernel/psci_cpu.cpp", "t->r(0) = context_id;", "", "CPU_ON without the context ID"),
+    (3, "mm/stage2.cpp", "if (!a.exec) d |= lpae::XN;", "", "XN never set"),
+    (3, "mm/stage2.cpp", "if (a.write) d |= lpae::S2AP_W;", "d |= lpae::S2AP_W;", "everything writable"),
+    (3, "mm/stage2.cpp", "arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...", "",
+     "no TLB maintenance"),
+    (3, "mm/stage2.cpp", "for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa + static_cast<u64>(i) * PAGE, a, 3);",
+     "for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa, a, 3);", "split pages all map the first page"),
+    (3, "mm/stage2.cpp", "if (translate(gpa + off, p, x)) return S2Status::overlap;", "(void)translate(gpa + off, p, x);",
+     "a map over a mapping is accepted"),
 ]
 
 

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// Lab 3 host tests: the stage-2 table code on fake memory, every descriptor
+// bit against the ARM ARM (DDI 0406C B3.6.1-B3.6.2, B4.1.160), and the TLB
+// maintenance it asks for.
+#include <memory>
+#include <vector>
+
+#include "host_fixture.hpp"
+#include "mm/stage2.hpp"
+
+using namespace mv;
+
+namespace {
+
+constexpr u64 POOL_PHYS = 0x70000000;  // where the fake pool "is"
+constexpr u32 PAGE = 4096, BLOCK = 2u << 20;
+
+class Lab3 : public mvtest::HostTest {
+protected:
+    static constexpr u32 TABLES = 16;
+    std::unique_ptr<u64[]> storage{new u64[TABLES * 512]()};
+    TablePool pool;
+    Stage2 s2;
+    S2Attrs rw{true, true, true, false};
+
+    void SetUp() override {
+        HostTest::SetUp();
+        pool.init(storage.get(), TABLES, POOL_PHYS);
+        ASSERT_TRUE(s2.init(pool, 7));
+        cpu().tlb_vmid_flushes.clear();
+    }
+    // The raw entries, walked by the test itself.
+    u64 l1(u32 gpa) { return pool.table(s2.vttbr() & 0xfffffffff000ull)[gpa >> 30]; }
+    u64 l2(u32 gpa) { return pool.table(l1(gpa) & lpae::ADDR_MASK)[(gpa >> 21) & 511]; }
+    u64 l3(u32 gpa) { return pool.table(l2(gpa) & lpae::ADDR_MASK)[(gpa >> 12) & 511]; }
+    u64 pa_of(u32 gpa) {
+        u64 pa = 0;
+        S2Attrs a;
+        return s2.translate(gpa, pa, a) ? pa : ~0ull;
+    }
+};
+
+TEST(Stage2Descriptor, BitsOfAPage) {
+    u64 d = s2_leaf(0x48123000, S2Attrs{true, true, true, false}, 3);
+    EXPECT_EQ(d & 3, 3u) << "bits 1:0 = 0b11: a page at level 3";
+    EXPECT_EQ(d & lpae::ADDR_MASK, 0x48123000u) << "output address in bits 39:12";
+    EXPECT_EQ((d >> 2) & 0xf, 0xfu) << "MemAttr[3:0] = 0b1111: normal, outer and inner write-back";
+    EXPECT_EQ((d >> 6) & 3, 3u) << "HAP[2:1] = 0b11: read and write";
+    EXPECT_EQ((d >> 8) & 3, 3u) << "SH[1:0] = 0b11: inner shareable";
+    EXPECT_EQ((d >> 10) & 1, 1u) << "AF: accessed, or the first access faults";
+    EXPECT_EQ((d >> 54) & 1, 0u) << "XN clear: executable";
+    EXPECT_EQ(d >> 55, 0u) << "nothing above XN";
+}
+
+TEST(Stage2Descriptor, BitsOfABlockAndOfDeviceMemory) {
+    u64 b = s2_leaf(0x48200000, S2Attrs{true, false, false, false}, 2);
+    EXPECT_EQ(b & 3, 1u) << "bits 1:0 = 0b01: a block at level 2";
+    EXPECT_EQ((b >> 6) & 3, 1u) << "HAP = 0b01: read-only";
+    EXPECT_EQ((b >> 54) & 1, 1u) << "XN set: not executable";
+    u64 d = s2_leaf(0x09000000, S2Attrs{true, true, false, true}, 3);
+    EXPECT_EQ((d >> 2) & 0xf, 0x1u) << "MemAttr = 0b0001: Device-nGnRE";
+    EXPECT_EQ((d >> 8) & 3, 0u) << "device memory: no shareability attribute";
+    EXPECT_EQ((s2_leaf(0x1000, S2Attrs{false, true, true, false}, 3) >> 6) & 3, 2u) << "HAP = 0b10: write-only";
+}
+
+TEST(Stage2Descriptor, AttributesRoundTrip) {
+    for (int bits = 0; bits < 16; ++bits) {
+        S2Attrs a{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
+        EXPECT_TRUE(s2_attrs(s2_leaf(0x40000000, a, 3)) == a) << "attribute bits " << bits;
+        EXPECT_TRUE(s2_attrs(s2_leaf(0x40000000, a, 2)) == a) << "attribute bits " << bits << " (block)";
+    }
+}
+
+TEST_F(Lab3, VttbrNamesTheTableAndTheVmid) {
+    EXPECT_EQ(s2.vttbr() >> 48, 7u) << "VMID in bits 55:48";
+    EXPECT_EQ(s2.vttbr() & 0xffffffffffffull, POOL_PHYS) << "the level-1 table, from the pool";
+}
+
+TEST_F(Lab3, AlignedRangesGetBlocksTheRestPages) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, 4u << 20, rw), S2Status::ok);
+    EXPECT_EQ(l1(0x40000000) & 3, 3u) << "level 1 is always a table";
+    EXPECT_EQ(l2(0x40000000) & 3, 1u) << "a whole aligned 2 MiB: a block";
+    EXPECT_EQ(l2(0x40200000) & 3, 1u);
+    ASSERT_EQ(s2.map(0x40400000, 0x48400000, 3 * PAGE, rw), S2Status::ok);
+    EXPECT_EQ(l2(0x40400000) & 3, 3u) << "less than 2 MiB: a level-3 table";
+    EXPECT_EQ(l3(0x40402000) & lpae::ADDR_MASK, 0x48402000u);
+    EXPECT_EQ(l3(0x40403000), 0u) << "nothing past the range";
+    ASSERT_EQ(s2.map(0x40600000, 0x48700000, BLOCK, rw), S2Status::ok);
+    EXPECT_EQ(l2(0x40600000) & 3, 3u) << "pa not 2 MiB aligned: pages, not a block";
+}
+
+TEST_F(Lab3, TranslateBlocksAndPages) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, BLOCK, rw), S2Status::ok);
+    ASSERT_EQ(s2.map(0x40200000, 0x58001000, 2 * PAGE, S2Attrs{true, false, false, false}), S2Status::ok);
+    EXPECT_EQ(pa_of(0x40123456), 0x48123456u) << "inside a block: offset kept";
+    EXPECT_EQ(pa_of(0x40201abc), 0x58002abcu) << "inside a page: offset kept";
+    EXPECT_EQ(pa_of(0x40202000), ~0ull) << "unmapped";
+    EXPECT_EQ(pa_of(0x80000000), ~0ull) << "no table at all for GiB 2";
+    u64 pa;
+    S2Attrs a;
+    ASSERT_TRUE(s2.translate(0x40200000, pa, a));
+    EXPECT_FALSE(a.write) << "translate reports the page's attributes";
+    EXPECT_FALSE(a.exec);
+}
+
+TEST_F(Lab3, RefusesBadRangesAndChangesNothing) {
+    EXPECT_EQ(s2.map(0x40000800, 0x48000000, PAGE, rw), S2Status::unaligned);
+    EXPECT_EQ(s2.map(0x40000000, 0x48000800, PAGE, rw), S2Status::unaligned);
+    EXPECT_EQ(s2.map(0x40000000, 0x48000000, 100, rw), S2Status::unaligned);
+    EXPECT_EQ(s2.map(0x40000000, 0x48000000, 0, rw), S2Status::unaligned);
+    EXPECT_EQ(s2.map(0xfffff000, 0x48000000, 2 * PAGE, rw), S2Status::unaligned) << "wraps past 4 GiB";
+    ASSERT_EQ(s2.map(0x40001000, 0x48001000, PAGE, rw), S2Status::ok);
+    EXPECT_EQ(s2.map(0x40000000, 0x49000000, 4 * PAGE, rw), S2Status::overlap);
+    EXPECT_EQ(pa_of(0x40000000), ~0ull) << "a refused map leaves nothing behind";
+    EXPECT_EQ(pa_of(0x40001000), 0x48001000u) << "and keeps what was there";
+}
+
+TEST_F(Lab3, PartialUnmapSplitsTheBlock) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, BLOCK, rw), S2Status::ok);
+    u32 free_before = pool.free_count();
+    ASSERT_EQ(s2.unmap(0x40003000, 2 * PAGE), S2Status::ok);
+    EXPECT_EQ(l2(0x40000000) & 3, 3u) << "the block became a table of pages";
+    EXPECT_EQ(pool.free_count(), free_before - 1) << "one level-3 table from the pool";
+    EXPECT_EQ(pa_of(0x40002fff), 0x48002fffu) << "the rest of the block is still mapped, same place";
+    EXPECT_EQ(pa_of(0x40003000), ~0ull);
+    EXPECT_EQ(pa_of(0x40004000), ~0ull);
+    EXPECT_EQ(pa_of(0x40005000), 0x48005000u);
+    EXPECT_EQ(pa_of(0x401ff000), 0x481ff000u);
+    EXPECT_EQ(l3(0x40005000) & 0xffc, s2_leaf(0, rw, 3) & 0xffc) << "the pages keep the block's attributes";
+}
+
+TEST_F(Lab3, UnmapWholeBlocksAndHoles) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, 2 * BLOCK, rw), S2Status::ok);
+    u32 free_before = pool.free_count();
+    ASSERT_EQ(s2.unmap(0x40000000, BLOCK), S2Status::ok);
+    EXPECT_EQ(l2(0x40000000), 0u) << "a whole block goes without a split";
+    EXPECT_EQ(pool.free_count(), free_before) << "no table taken";
+    EXPECT_EQ(pa_of(0x40200000), 0x48200000u);
+    EXPECT_EQ(s2.unmap(0x40000000, BLOCK), S2Status::ok) << "unmapping a hole is fine";
+    EXPECT_EQ(s2.unmap(0x40000100, PAGE), S2Status::unaligned);
+}
+
+TEST_F(Lab3, BreakBeforeMakeFlushesTheVmid) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, PAGE, rw), S2Status::ok);
+    EXPECT_TRUE(cpu().tlb_vmid_flushes.empty()) << "an invalid entry made valid needs no flush";
+    ASSERT_EQ(s2.unmap(0x40000000, PAGE), S2Status::ok);
+    ASSERT_EQ(cpu().tlb_vmid_flushes.size(), 1u) << "a valid entry removed: the TLB may hold it";
+    EXPECT_EQ(cpu().tlb_vmid_flushes[0], 7) << "flush this VM's VMID";
+    ASSERT_EQ(s2.map(0x40200000, 0x48200000, BLOCK, rw), S2Status::ok);
+    cpu().tlb_vmid_flushes.clear();
+    ASSERT_EQ(s2.unmap(0x40200000, PAGE), S2Status::ok);
+    EXPECT_GE(cpu().tlb_vmid_flushes.size(), 2u) << "split (block -> table) and unmap of the page: both flushed";
+}
+
+TEST_F(Lab3, PoolExhaustionIsReported) {
+    TablePool tiny;
+    std::unique_ptr<u64[]> two(new u64[2 * 512]());
+    tiny.init(two.get(), 2, POOL_PHYS);
+    Stage2 small;
+    ASSERT_TRUE(small.init(tiny, 1));  // level 1
+    ASSERT_EQ(small.map(0x40000000, 0x48000000, BLOCK, rw), S2Status::ok) << "level 2 from the pool";
+    EXPECT_EQ(small.map(0x40200000, 0x48200000, PAGE, rw), S2Status::no_memory) << "no table left for level 3";
+}
+
+}  // namespace

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Lab 3 scenario tests: two VMs at the same guest-physical address, each behind
+// its own stage-2 tables (guests/lab3/vmmu.cpp, systems/lab3-vmmu.toml).
+#include "mvtest.hpp"
+
+using namespace mvtest;
+
+namespace {
+
+constexpr char SYSTEM[] = "lab3-vmmu";
+
+TEST(Vmmu, TwoVmsAtTheSameAddress) {
+    auto run = boot(SYSTEM, 1, 30);
+    EXPECT_TRUE(PassedTimes(run, "same_address", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
+TEST(Vmmu, StrayAccessesAreRefused) {
+    auto run = boot(SYSTEM, 2, 30);
+    EXPECT_TRUE(PassedTimes(run, "isolation", 2))
+        << "another VM's RAM, the microvisor's, the GIC distributor, GICH and the PL011 are not mapped";
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
+TEST(Vmmu, ReadOnlyMemory) {
+    auto run = boot(SYSTEM, 3, 30);
+    EXPECT_TRUE(PassedTimes(run, "read_only", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
+TEST(Vmmu, NoExecuteMemory) {
+    auto run = boot(SYSTEM, 4, 30);
+    EXPECT_TRUE(PassedTimes(run, "no_execute", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
+}  // namespace

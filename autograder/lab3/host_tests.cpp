@@ -74,6 +74,10 @@ TEST(Stage2Descriptor, AttributesRoundTrip) {
 TEST_F(Lab3, VttbrNamesTheTableAndTheVmid) {
     EXPECT_EQ(s2.vttbr() >> 48, 7u) << "VMID in bits 55:48";
     EXPECT_EQ(s2.vttbr() & 0xffffffffffffull, POOL_PHYS) << "the level-1 table, from the pool";
+    ASSERT_EQ(s2.map(0x80000000, 0x48000000, PAGE, rw), S2Status::ok);
+    EXPECT_EQ(l1(0x80000000) & 3, 3u) << "level-1 entry 2 (GiB 2) became a table descriptor";
+    EXPECT_EQ(l1(0x80000000) & lpae::ADDR_MASK, POOL_PHYS + PAGE) << "pointing at the next table from the pool";
+    EXPECT_EQ(l1(0x40000000), 0u) << "the other GiBs stay invalid";
 }
 
 TEST_F(Lab3, AlignedRangesGetBlocksTheRestPages) {

@@ -12,7 +12,8 @@ set(MV_GENERIC_SOURCES
     kernel/vm.cpp
     lib/format.cpp
     mm/boot_map.cpp
-    mm/table_pool.cpp)
+    mm/table_pool.cpp
+    vdev/vpl011.cpp)
 # ARMv7 only: boot, entry, drivers, and the kernel code that drives them.
 set(MV_ARMV7_SOURCES
     arch/armv7/banked.cpp

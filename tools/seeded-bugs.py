@@ -58,6 +58,10 @@ SEEDS = [
      "for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa, a, 3);", "split pages all map the first page"),
     (3, "mm/stage2.cpp", "if (translate(gpa + off, p, x)) return S2Status::overlap;", "(void)translate(gpa + off, p, x);",
      "a map over a mapping is accepted"),
+    (3, "kernel/mmio.cpp", "if (a.sign_extend && (v >> (bits - 1)) != 0) v |= ~0u << bits;", "",
+     "loads never sign-extended"),
+    (3, "kernel/mmio.cpp", "if (((hsr.iss >> 24) & 1) == 0) return false;  // ISV: no syndrome for this access", "",
+     "ISV ignored"),
 ]
 
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host_fixture.hpp"
+#include "kernel/mmio.hpp"
 #include "mm/stage2.hpp"
 
 using namespace mv;
@@ -164,6 +165,73 @@ TEST_F(Lab3, PoolExhaustionIsReported) {
     ASSERT_TRUE(small.init(tiny, 1));  // level 1
     ASSERT_EQ(small.map(0x40000000, 0x48000000, BLOCK, rw), S2Status::ok) << "level 2 from the pool";
     EXPECT_EQ(small.map(0x40200000, 0x48200000, PAGE, rw), S2Status::no_memory) << "no table left for level 3";
+}
+
+// --- MMIO decoding and emulation -----------------------------------------------------
+
+// A data abort's ISS with a valid syndrome: SAS (size), SSE, SRT, WnR.
+constexpr u32 iss(u32 sas, bool sse, u32 srt, bool write) {
+    return (1u << 24) | (sas << 22) | (sse ? 1u << 21 : 0) | (srt << 16) | (write ? 1u << 6 : 0);
+}
+
+TEST(MmioDecode, EveryField) {
+    MmioAccess a{};
+    Hsr h = decode_hsr(mvtest::hsr(0x24, iss(1, true, 5, false)));
+    ASSERT_TRUE(decode_mmio(h, 0x00090000u << 0, 0x12345ffcu, a));
+    EXPECT_EQ(a.gpa, 0x09000ffcu) << "IPA bits 39:12 from HPFAR bits 31:4, bits 11:0 from HDFAR";
+    EXPECT_EQ(a.size, 2u) << "SAS = 1: a halfword";
+    EXPECT_TRUE(a.sign_extend) << "SSE";
+    EXPECT_EQ(a.reg, 5u) << "SRT";
+    EXPECT_FALSE(a.write);
+    ASSERT_TRUE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(2, false, 14, true))), 0x00090000u, 0, a));
+    EXPECT_EQ(a.size, 4u) << "SAS = 2: a word";
+    EXPECT_EQ(a.reg, 14u);
+    EXPECT_TRUE(a.write) << "WnR";
+    ASSERT_TRUE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(0, false, 0, false))), 0x00090000u, 0, a));
+    EXPECT_EQ(a.size, 1u) << "SAS = 0: a byte";
+}
+
+TEST(MmioDecode, NoSyndromeNoEmulation) {
+    MmioAccess a{};
+    EXPECT_FALSE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(2, false, 3, true) & ~(1u << 24))), 0x90000, 0, a))
+        << "ISV = 0 (an LDM, STM or writeback access): the syndrome says nothing usable";
+}
+
+TEST_F(Lab3, EmulatedUartLoadsAndStores) {
+    auto trap = [&](u32 offset, u32 sas, bool sse, u32 srt, bool write, bool il = true) {
+        cpu().set(reg::HPFAR, 0x00090000);
+        cpu().set(reg::HDFAR, 0x09000000 + offset);
+        return emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(sas, sse, srt, write), il)));
+    };
+    guest_at(fake::RAM_BASE + 0x100);
+    vcpu().r(4) = 0x1234567a;  // 'z' in the low byte
+    ASSERT_TRUE(trap(0x000, 0, false, 4, true)) << "STRB to DR";
+    EXPECT_NE(cpu().console.find('z'), std::string::npos) << "DR output reaches the console";
+    EXPECT_EQ(vcpu().frame.elr, fake::RAM_BASE + 0x104u) << "skip the 32-bit store";
+    ASSERT_TRUE(trap(0x018, 2, false, 2, false, false)) << "LDR of FR (16-bit Thumb encoding)";
+    EXPECT_NE(vcpu().r(2) & (1u << 7), 0u) << "FR.TXFE set: the virtual FIFO is always empty";
+    EXPECT_EQ(vcpu().frame.elr, fake::RAM_BASE + 0x106u) << "IL = 0: skip 2 bytes";
+    ASSERT_TRUE(trap(0xffc, 0, true, 3, false)) << "LDRSB of PCellID3 (0xb1)";
+    EXPECT_EQ(vcpu().r(3), 0xffffffb1u) << "sign-extended from bit 7";
+    ASSERT_TRUE(trap(0xffc, 0, false, 3, false)) << "LDRB of PCellID3";
+    EXPECT_EQ(vcpu().r(3), 0xb1u) << "zero-extended";
+    vcpu().r(6) = 0xffff0050;
+    ASSERT_TRUE(trap(0x038, 1, false, 6, true)) << "STRH to IMSC";
+    ASSERT_TRUE(trap(0x038, 2, false, 7, false)) << "LDR of IMSC";
+    EXPECT_EQ(vcpu().r(7), 0x50u) << "a halfword store writes the low 16 bits only";
+}
+
+TEST_F(Lab3, OnlyEmulatedDevicesAreEmulated) {
+    guest_at(fake::RAM_BASE + 0x100);
+    cpu().set(reg::HPFAR, 0x000a0000);
+    cpu().set(reg::HDFAR, 0x0a000000);
+    EXPECT_FALSE(emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(2, false, 1, false)))))
+        << "0x0a000000 is no device of this VM";
+    cpu().set(reg::HPFAR, 0x00090000);
+    cpu().set(reg::HDFAR, 0x09000000);
+    EXPECT_FALSE(emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(2, false, 15, false)))))
+        << "a load into the PC is not emulated";
+    EXPECT_EQ(vcpu().frame.elr, fake::RAM_BASE + 0x100u) << "nothing skipped";
 }
 
 }  // namespace

@@ -34,4 +34,19 @@ TEST(Vmmu, NoExecuteMemory) {
     EXPECT_TRUE(ExitedWith(run, 0));
 }
 
+TEST(Vmmu, EmulatedPl011) {
+    auto run = boot(SYSTEM, 5, 30);
+    EXPECT_TRUE(PassedTimes(run, "pl011", 2));
+    EXPECT_TRUE(ConsoleHas(run, "[vm0] pl011: hello through the emulated UART"))
+        << "the output of each VM's UART carries the VM's name";
+    EXPECT_TRUE(ConsoleHas(run, "[vm1] pl011: hello through the emulated UART"));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
+TEST(Vmmu, AccessWithoutSyndromeIsRefused) {
+    auto run = boot(SYSTEM, 6, 30);
+    EXPECT_TRUE(PassedTimes(run, "isv0", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
 }  // namespace

@@ -67,7 +67,7 @@ void isolation() {
         RAM_END,     // the first byte after this VM's RAM
         0x08000000,  // the physical GIC distributor
         0x08030000,  // GICH: the hypervisor's own list registers
-        0x09000000,  // the physical PL011
+        0x0a000000,  // virtio-mmio: not given to this VM
     };
     for (u32 a : stray)
         if (!refused(a, false) || !refused(a, true)) return;
@@ -101,6 +101,49 @@ void no_execute() {
         mvt::pass("no_execute");
 }
 
+// 5: a guest that thinks it owns a PL011: the microvisor emulates it.
+constexpr u32 UART = 0x09000000;
+volatile u32& uart(u32 off) { return *reinterpret_cast<volatile u32*>(UART + off); }
+
+void pl011() {
+    const char msg[] = "pl011: hello through the emulated UART\n";
+    for (const char* p = msg; *p != '\0'; ++p) {
+        while ((uart(0x18) & (1u << 5)) != 0) {  // FR.TXFF
+        }
+        uart(0x00) = static_cast<u8>(*p);
+    }
+    u32 fr = uart(0x18);
+    u32 id0 = uart(0xfe0), cell3 = uart(0xffc);
+    i32 cell3_signed;
+    u32 cell3_byte;
+    asm volatile("ldrsb %0, [%1]" : "=r"(cell3_signed) : "r"(UART + 0xffc) : "memory");
+    asm volatile("ldrb %0, [%1]" : "=r"(cell3_byte) : "r"(UART + 0xffc) : "memory");
+    uart(0x38) = 0x50;  // IMSC: remembered
+    u32 imsc = uart(0x38);
+    if ((fr & (1u << 7)) == 0)
+        mvt::fail("pl011", "FR = %#x: TXFE (bit 7) should be set", fr);
+    else if (id0 != 0x11 || cell3 != 0xb1)
+        mvt::fail("pl011", "PeriphID0 = %#x, PCellID3 = %#x: expected 0x11 and 0xb1", id0, cell3);
+    else if (cell3_signed != -79 || cell3_byte != 0xb1)
+        mvt::fail("pl011", "LDRSB of PCellID3 gave %d, LDRB %#x: expected -79 (sign-extended 0xb1) and 0xb1",
+                  cell3_signed, cell3_byte);
+    else if (imsc != 0x50)
+        mvt::fail("pl011", "IMSC reads %#x after writing 0x50", imsc);
+    else
+        mvt::pass("pl011");
+}
+
+// 6: an access the syndrome cannot describe (LDM: ISV = 0) is refused, not guessed.
+void isv0() {
+    set_exception_hook(on_abort);
+    u32 before = aborts;
+    asm volatile("ldm %0, {r2, r3}" ::"r"(UART) : "r2", "r3", "memory");
+    if (aborts != before + 1 || abort_kind != static_cast<u32>(Exc::dabt))
+        mvt::fail("isv0", "LDM from the emulated UART: expected one data abort, saw %u", aborts - before);
+    else
+        mvt::pass("isv0");
+}
+
 }  // namespace
 
 int main() {
@@ -109,6 +152,8 @@ int main() {
     case 2: isolation(); break;
     case 3: read_only(); break;
     case 4: no_execute(); break;
+    case 5: pl011(); break;
+    case 6: isv0(); break;
     default: mvt::fail("selector", "no scenario %u: try SELECTOR=1", param_selector()); break;
     }
     mvt::done();

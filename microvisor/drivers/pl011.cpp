@@ -10,6 +10,7 @@ enum class Reg : u32 {
     FR = 0x18,  ///< flag register
 };
 constexpr u32 FR_TXFF = 1u << 5;  ///< transmit FIFO full
+constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
 
 volatile u32& reg(Reg r) { return *reinterpret_cast<volatile u32*>(BASE + static_cast<u32>(r)); }
 
@@ -21,6 +22,10 @@ void putc(char c) {
     reg(Reg::DR) = static_cast<u8>(c);
 }
 
+bool rx_ready() { return (reg(Reg::FR) & FR_RXFE) == 0; }
+
+int getc() { return rx_ready() ? static_cast<int>(reg(Reg::DR) & 0xff) : -1; }
+
 }  // namespace mv::pl011
 
 namespace mv {
@@ -28,4 +33,6 @@ void console_putc(char c) {
     if (c == '\n') pl011::putc('\r');
     pl011::putc(c);
 }
+int console_getc() { return pl011::getc(); }
+bool console_input_pending() { return pl011::rx_ready(); }
 }  // namespace mv

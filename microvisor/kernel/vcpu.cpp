@@ -2,12 +2,35 @@
 // A virtual CPU.
 #include "kernel/vcpu.hpp"
 
+#include "arch.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vm.hpp"
 
 namespace mv {
 
 Vcpu* vfp_owner = nullptr;
+
+u32 Vcpu::reg(unsigned n) const {
+    Mode m = mode();
+    bool usr = m == Mode::usr || m == Mode::sys;
+    if (n >= 8 && n <= 12 && m == Mode::fiq) return arch::fiq_reg(n);
+    if (n <= 12) return frame.r[n];
+    if (n == 13) return usr ? frame.sp_usr : arch::banked_sp(m);
+    return usr ? frame.lr_usr : arch::banked_lr(m);
+}
+
+void Vcpu::set_reg(unsigned n, u32 value) {
+    Mode m = mode();
+    bool usr = m == Mode::usr || m == Mode::sys;
+    if (n >= 8 && n <= 12 && m == Mode::fiq)
+        arch::set_fiq_reg(n, value);
+    else if (n <= 12)
+        frame.r[n] = value;
+    else if (n == 13)
+        usr ? void(frame.sp_usr = value) : arch::set_banked_sp(m, value);
+    else
+        usr ? void(frame.lr_usr = value) : arch::set_banked_lr(m, value);
+}
 
 void Vcpu::reset(u32 entry) {
     frame = Frame{};

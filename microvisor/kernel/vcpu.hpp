@@ -45,6 +45,12 @@ public:
     /// Resume the guest after the trapped instruction of `len` bytes.
     void skip_instruction(u32 len) { frame.elr += len; }
 
+    /// Guest register n (0-14) as the guest's current mode sees it: r8-r12
+    /// of FIQ mode and r13-r14 of every PL1 mode are banked (the running
+    /// vCPU's are live in the hardware).
+    u32 reg(unsigned n) const;
+    void set_reg(unsigned n, u32 value);
+
     /// Reset to start at `entry` in SVC mode, interrupts masked: a fresh frame,
     /// GuestContext and VFP state, and the VM's priority.
     void reset(u32 entry);

@@ -6,6 +6,7 @@
 #include "lib/types.hpp"
 #include "mm/boot_map.hpp"
 #include "mm/stage2.hpp"
+#include "vdev/vpl011.hpp"
 
 namespace mv {
 
@@ -27,6 +28,7 @@ public:
     VmState state = VmState::idle;
     bool at_line_start = true;       ///< console prefixing
     u64 cntvoff = 0;                 ///< the VM's virtual counter offset: time starts at 0 for it
+    Vpl011 uart;                     ///< its emulated PL011 (Lab 3 on)
 
     u32 id() const { return config->id; }
     const char* name() const { return config->name; }

@@ -33,6 +33,7 @@ struct Cpu {
     unsigned vfp_saves = 0, vfp_loads = 0;
     std::vector<Write> writes;
     std::string console;
+    std::string console_input;  ///< what console_getc() hands out
     u64 tlb_flushes = 0;
     std::vector<u8> tlb_vmid_flushes;  ///< one entry per flush_vmid_tlb(), in order
 

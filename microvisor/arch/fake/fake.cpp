@@ -70,6 +70,14 @@ u8* ram() { return the_ram.get(); }
 
 namespace mv {
 void console_putc(char c) { fake::cpu().console.push_back(c); }
+int console_getc() {
+    std::string& in = fake::cpu().console_input;
+    if (in.empty()) return -1;
+    int c = static_cast<unsigned char>(in.front());
+    in.erase(in.begin());
+    return c;
+}
+bool console_input_pending() { return !fake::cpu().console_input.empty(); }
 }  // namespace mv
 
 namespace mv::arch {

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+// Lab 3: trapped loads and stores on emulated devices.
+#include "kernel/mmio.hpp"
+
+#include "arch.hpp"
+#include "kernel/lab.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+#include "vdev/vpl011.hpp"
+
+namespace mv {
+
+// The data abort ISS (ARM ARM B3.13.6): ISV bit 24 (the rest is valid), SAS
+// bits 23:22 (size: 1 << SAS bytes), SSE bit 21, SRT bits 19:16, WnR bit 6.
+// HPFAR bits 31:4 hold IPA bits 39:12; HDFAR bits 11:0 the page offset.
+// Return false, and fill in nothing, when ISV is 0.
+bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
+    MV_LAB_TODO(3);
+}
+
+// Decode (HPFAR and HDFAR from arch::read<reg::...>()); accept only the
+// emulated PL011 [VPL011_BASE, VPL011_BASE + VPL011_SIZE), and not SRT = 15.
+// Store: vpl011_write(*vcpu.vm, offset, size, the low `size` bytes of
+// vcpu.reg(SRT)). Load: vpl011_read(...), cut to `size` bytes, sign-extended
+// when SSE is set and the top bit is 1, into vcpu.set_reg(SRT, v). Then skip
+// the instruction (hsr.instr_len()) and return true.
+bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
+    MV_LAB_TODO(3);
+}
+
+}  // namespace mv

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// The emulated PL011: the registers a driver touches, and the identification
+// registers Linux's AMBA bus probes.
+#include "vdev/vpl011.hpp"
+
+#include "kernel/console.hpp"
+#include "kernel/vm.hpp"
+
+namespace mv {
+namespace {
+
+enum Reg : u32 {
+    DR = 0x000,     ///< data
+    RSR = 0x004,    ///< receive status / error clear
+    FR = 0x018,     ///< flags
+    IBRD = 0x024,   ///< integer baud rate
+    FBRD = 0x028,   ///< fractional baud rate
+    LCR_H = 0x02c,  ///< line control
+    CR = 0x030,     ///< control
+    IFLS = 0x034,   ///< FIFO level select
+    IMSC = 0x038,   ///< interrupt mask
+    RIS = 0x03c,    ///< raw interrupt status
+    MIS = 0x040,    ///< masked interrupt status
+    ICR = 0x044,    ///< interrupt clear
+    ID = 0xfe0,     ///< PeriphID0-3, PCellID0-3: 0xfe0-0xffc
+};
+constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
+constexpr u32 FR_TXFE = 1u << 7;  ///< transmit FIFO empty (the virtual FIFO never fills)
+constexpr u32 ID_BYTES[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+bool has_focus(const Vm& vm) { return vm.id() == 0; }
+
+}  // namespace
+
+u32 vpl011_read(Vm& vm, u32 offset, u32 size) {
+    Vpl011& u = vm.uart;
+    if (offset >= ID && offset < ID + 32) return ID_BYTES[(offset - ID) / 4];
+    switch (offset) {
+    case DR: {
+        int c = has_focus(vm) ? console_getc() : -1;
+        return c < 0 ? 0 : static_cast<u32>(c);
+    }
+    case FR: return FR_TXFE | (has_focus(vm) && console_input_pending() ? 0 : FR_RXFE);
+    case IBRD: return u.ibrd;
+    case FBRD: return u.fbrd;
+    case LCR_H: return u.lcr_h;
+    case CR: return u.cr;
+    case IFLS: return u.ifls;
+    case IMSC: return u.imsc;
+    case RIS: return u.ris;
+    case MIS: return u.ris & u.imsc;
+    default: return 0;  // RSR and unassigned offsets read as zero
+    }
+}
+
+void vpl011_write(Vm& vm, u32 offset, u32 size, u32 value) {
+    Vpl011& u = vm.uart;
+    switch (offset) {
+    case DR: {
+        u8 c = static_cast<u8>(value);
+        console_guest_write(vm, &c, 1);
+        break;
+    }
+    case IBRD: u.ibrd = value & 0xffff; break;
+    case FBRD: u.fbrd = value & 0x3f; break;
+    case LCR_H: u.lcr_h = value & 0xff; break;
+    case CR: u.cr = value & 0xffff; break;
+    case IFLS: u.ifls = value & 0x3f; break;
+    case IMSC: u.imsc = value & 0x7ff; break;
+    case ICR: u.ris &= ~value; break;
+    default: break;  // RSR (error clear) and read-only registers: ignored
+    }
+}
+
+}  // namespace mv

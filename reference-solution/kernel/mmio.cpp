@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// Lab 3: trapped loads and stores on emulated devices.
+#include "kernel/mmio.hpp"
+
+#include "arch.hpp"
+#include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
+#include "vdev/vpl011.hpp"
+
+namespace mv {
+
+bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
+    if (((hsr.iss >> 24) & 1) == 0) return false;  // ISV: no syndrome for this access
+    out.gpa = ((hpfar >> 4) << 12) | (hdfar & 0xfff);
+    out.size = 1u << ((hsr.iss >> 22) & 3);        // SAS: byte, halfword, word
+    out.sign_extend = ((hsr.iss >> 21) & 1) != 0;  // SSE
+    out.reg = (hsr.iss >> 16) & 0xf;               // SRT
+    out.write = ((hsr.iss >> 6) & 1) != 0;         // WnR
+    return true;
+}
+
+bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
+    MmioAccess a;
+    if (!decode_mmio(hsr, arch::read<reg::HPFAR>(), arch::read<reg::HDFAR>(), a)) return false;
+    if (a.gpa < VPL011_BASE || a.gpa - VPL011_BASE >= VPL011_SIZE || a.reg == 15) return false;
+    u32 offset = a.gpa - VPL011_BASE;
+    if (a.write) {
+        u32 mask = a.size == 4 ? 0xffffffffu : (1u << (8 * a.size)) - 1;
+        vpl011_write(*vcpu.vm, offset, a.size, vcpu.reg(a.reg) & mask);
+    } else {
+        u32 v = vpl011_read(*vcpu.vm, offset, a.size);
+        if (a.size < 4) {
+            u32 bits = 8 * a.size;
+            v &= (1u << bits) - 1;
+            if (a.sign_extend && (v >> (bits - 1)) != 0) v |= ~0u << bits;
+        }
+        vcpu.set_reg(a.reg, v);
+    }
+    vcpu.skip_instruction(hsr.instr_len());
+    return true;
+}
+
+}  // namespace mv

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 TARGETS = {"null_hypercall": 150}  # instructions, at most
-SYSTEMS = [("bench", 1), ("bench-switch", 2)]  # (system, selector)
+SYSTEMS = [("bench", 1), ("bench-switch", 2), ("bench-vmmu", 3), ("bench", 4), ("bench-vmmu", 5)]  # (system, selector)
 
 
 def run(build, system, selector):

@@ -49,4 +49,10 @@ TEST(Vmmu, AccessWithoutSyndromeIsRefused) {
     EXPECT_TRUE(ExitedWith(run, 0));
 }
 
+TEST(Vmmu, PartialUnmapSplitsABlock) {
+    auto run = boot(SYSTEM, 7, 30);
+    EXPECT_TRUE(PassedTimes(run, "split", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
 }  // namespace

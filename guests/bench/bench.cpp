@@ -13,6 +13,8 @@ using namespace guest;
 extern "C" u32 loop_hvc_null(u32 n);  // below: n x (HVC MV_CALL_NULL), returns the cycles taken
 extern "C" u32 loop_nop(u32 n);       // the same loop with a NOP instead of the HVC
 extern "C" u32 loop_yield(u32 n);     // n x (HVC MV_CALL_VCPU_YIELD)
+extern "C" u32 loop_unmap_map(u32 n);  // n x (MV_CALL_MEM_UNMAP + MV_CALL_MEM_MAP of one page)
+extern "C" u32 loop_memory(u32 n);     // n passes over 2 MiB, one load per 64 bytes
 
 asm(R"(
     .text
@@ -35,6 +37,24 @@ asm(R"(
     timed_loop loop_hvc_null, 0x86000000, "hvc #0"
     timed_loop loop_nop, 0x86000000, nop
     timed_loop loop_yield, 0x86000002, "hvc #0"
+    timed_loop loop_unmap_map, 0x8600000a, "ldr r1, =0x48300000; mov r2, #0x1000; hvc #0; ldr r0, =0x8600000b; ldr r1, =0x48300000; mov r2, #0x1000; hvc #0"
+
+    .global loop_memory
+loop_memory:
+    push    {r4-r6, lr}
+    mov     r4, r0
+    mrc     p15, 0, r5, c9, c13, 0      @ PMCCNTR
+1:  ldr     r1, =0x48200000
+    add     r2, r1, #0x200000
+2:  ldr     r3, [r1], #64
+    cmp     r1, r2
+    blo     2b
+    subs    r4, r4, #1
+    bne     1b
+    mrc     p15, 0, r0, c9, c13, 0
+    sub     r0, r0, r5
+    pop     {r4-r6, pc}
+    .ltorg
 )");
 
 namespace {
@@ -75,13 +95,31 @@ void vcpu_switch() {
     report("vcpu_switch", (cycles / N + 1) / 2, "instructions");
 }
 
+// Selector 3 (systems/bench-vmmu.toml, Lab 3): unmapping and mapping one page again.
+void stage2_map() {
+    loop_unmap_map(2);  // the first unmap splits the 2 MiB block: leave it out
+    u32 cycles = loop_unmap_map(N) - loop_nop(N);
+    // Each iteration: two hypercalls and the 7 instructions that set them up, less the NOP.
+    report("stage2_unmap_map_page", cycles / N + 1 - 7, "instructions");
+}
+
+// Selector 4: a memory-bound loop; run in a Lab 1 system (2 MiB blocks, the
+// coarse map) and in a Lab 3 system (4 KiB pages) to compare.
+void memory_loop(const char* name) {
+    loop_memory(1);
+    report(name, loop_memory(16) / 16, "instructions");
+}
+
 }  // namespace
 
 int main() {
     pmu_start();
-    if (param_selector() == 2)
-        vcpu_switch();
-    else
-        null_hypercall();
+    switch (param_selector()) {
+    case 2: vcpu_switch(); break;
+    case 3: stage2_map(); break;
+    case 4: memory_loop("memory_loop_2mib_blocks"); break;
+    case 5: memory_loop("memory_loop_4kib_pages"); break;
+    default: null_hypercall(); break;
+    }
     return 0;
 }

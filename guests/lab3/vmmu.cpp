@@ -144,6 +144,43 @@ void isv0() {
         mvt::pass("isv0");
 }
 
+// 7: unmapping part of a 2 MiB block splits it; mapping it again restores it.
+void split() {
+    set_exception_hook(on_abort);
+    const u32 page = 0x40300000;  // inside the second 2 MiB block of this VM's RAM
+    *reinterpret_cast<volatile u32*>(page) = 0x5ee1;
+    i32 r = static_cast<i32>(hvc(MV_CALL_MEM_UNMAP, page, 0x1000).r0);
+    if (r != MV_OK) {
+        mvt::fail("split", "MV_CALL_MEM_UNMAP of one page returned %d", r);
+        return;
+    }
+    u32 before = aborts;
+    u32 left = *reinterpret_cast<volatile u32*>(page - 0x1000);
+    u32 right = *reinterpret_cast<volatile u32*>(page + 0x1000);
+    (void)left;
+    (void)right;
+    if (aborts != before) {
+        mvt::fail("split", "the pages next to the unmapped one aborted: the block was not split right");
+        return;
+    }
+    if (!refused(page, false)) return;
+    if ((r = static_cast<i32>(hvc(MV_CALL_MEM_MAP, page, 0x1000).r0)) != MV_OK) {
+        mvt::fail("split", "MV_CALL_MEM_MAP of the page returned %d", r);
+        return;
+    }
+    u32 v = *reinterpret_cast<volatile u32*>(page);
+    i32 again = static_cast<i32>(hvc(MV_CALL_MEM_MAP, page, 0x1000).r0);
+    i32 outside = static_cast<i32>(hvc(MV_CALL_MEM_UNMAP, 0x50000000, 0x1000).r0);
+    i32 unaligned = static_cast<i32>(hvc(MV_CALL_MEM_UNMAP, page + 4, 0x1000).r0);
+    if (v != 0x5ee1)
+        mvt::fail("split", "the page mapped again reads %#x, expected 0x5ee1: the same memory", v);
+    else if (again != MV_DENIED || outside != MV_INVALID_PARAMETERS || unaligned != MV_INVALID_PARAMETERS)
+        mvt::fail("split", "map of a mapped page %d (want -3), unmap outside %d (-2), unaligned %d (-2)", again,
+                  outside, unaligned);
+    else
+        mvt::pass("split");
+}
+
 }  // namespace
 
 int main() {
@@ -154,6 +191,7 @@ int main() {
     case 4: no_execute(); break;
     case 5: pl011(); break;
     case 6: isv0(); break;
+    case 7: split(); break;
     default: mvt::fail("selector", "no scenario %u: try SELECTOR=1", param_selector()); break;
     }
     mvt::done();

@@ -48,6 +48,9 @@ bool psci_smp_implemented(u32 function_id);
 
 /// MV_CALL_PRIORITY_WAIVE (labs 2 on; MV_NOT_SUPPORTED in Lab 1 systems).
 void hc_priority_waive(Vcpu& vcpu);
+/// MV_CALL_MEM_UNMAP and MV_CALL_MEM_MAP (labs 3 on; MV_NOT_SUPPORTED before).
+void hc_mem_unmap(Vcpu& vcpu);
+void hc_mem_map(Vcpu& vcpu);
 
 /// A host pointer to guest-physical [gpa, gpa+len) if all of it is RAM of `vm`, else nullptr. (Lab 1)
 const u8* guest_range(const Vm& vm, u32 gpa, u32 len);

@@ -8,6 +8,7 @@
 #include "kernel/system.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"
+#include "kernel/vm.hpp"
 #include "mv/abi.h"
 
 namespace mv {
@@ -39,6 +40,49 @@ void hc_priority_waive(Vcpu& vcpu) {
     }
     vcpu.r(0) = MV_OK;
     priority_waive(vcpu);
+}
+
+namespace {
+
+// The region of the caller's description that holds [gpa, gpa + size), 4 KiB aligned.
+const MemRegion* own_region(const Vcpu& vcpu, u32 gpa, u32 size) {
+    if (size == 0 || ((gpa | size) & 0xfff) != 0) return nullptr;
+    const VmConfig& c = *vcpu.vm->config;
+    for (u32 i = 0; i < c.nregions; ++i) {
+        const MemRegion& r = c.regions[i];
+        if (gpa >= r.gpa && gpa - r.gpa <= r.size - size && size <= r.size) return &r;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void hc_mem_unmap(Vcpu& vcpu) {
+    u32 gpa = vcpu.r(1), size = vcpu.r(2);
+    if (!own_stage2()) {
+        vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
+    } else if (own_region(vcpu, gpa, size) == nullptr) {
+        vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
+    } else {
+        S2Status s = vcpu.vm->stage2.unmap(gpa, size);
+        vcpu.r(0) = static_cast<u32>(s == S2Status::ok ? MV_OK : MV_INVALID_PARAMETERS);
+    }
+}
+
+void hc_mem_map(Vcpu& vcpu) {
+    u32 gpa = vcpu.r(1), size = vcpu.r(2);
+    const MemRegion* r = own_stage2() ? own_region(vcpu, gpa, size) : nullptr;
+    if (!own_stage2()) {
+        vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
+    } else if (r == nullptr) {
+        vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
+    } else {
+        S2Attrs a{true, r->writable, r->executable, r->kind == MemKind::Device};
+        S2Status s = vcpu.vm->stage2.map(gpa, r->pa + (gpa - r->gpa), size, a);
+        vcpu.r(0) = static_cast<u32>(s == S2Status::ok        ? MV_OK
+                                     : s == S2Status::overlap ? MV_DENIED
+                                                              : MV_INVALID_PARAMETERS);
+    }
 }
 
 bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {

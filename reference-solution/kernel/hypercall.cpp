@@ -23,9 +23,11 @@ constexpr HypercallFn vendor_calls[] = {
     nullptr,           // 7 MV_CALL_CHANNEL_STATUS (lab 5)
     hc_priority_waive, // 8 MV_CALL_PRIORITY_WAIVE
     hc_trap_count,     // 9 MV_CALL_TRAP_COUNT
+    hc_mem_unmap,      // 10 MV_CALL_MEM_UNMAP (lab 3)
+    hc_mem_map,        // 11 MV_CALL_MEM_MAP (lab 3)
 };
 constexpr u32 n_vendor_calls = sizeof(vendor_calls) / sizeof(vendor_calls[0]);
-static_assert((MV_CALL_TRAP_COUNT & MV_SMCCC_FUNC_MASK) == n_vendor_calls - 1);
+static_assert((MV_CALL_MEM_MAP & MV_SMCCC_FUNC_MASK) == n_vendor_calls - 1);
 
 constexpr u16 SMCCC_REVISION_QUERY = MV_CALL_REVISION & MV_SMCCC_FUNC_MASK;
 

@@ -78,6 +78,16 @@ extern "C" {
  *  vCPU has taken. Returns the count in r1 and ::MV_OK in r0, or
  *  ::MV_INVALID_PARAMETERS for a class above 63. */
 #define MV_CALL_TRAP_COUNT     0x86000009u
+/** Labs 3 on: remove guest-physical [r1, r1 + r2) from the caller's stage-2
+ *  map (4 KiB aligned, inside one memory region of its system description).
+ *  Accesses to it then abort. Returns ::MV_OK or ::MV_INVALID_PARAMETERS;
+ *  ::MV_NOT_SUPPORTED in systems of earlier labs. */
+#define MV_CALL_MEM_UNMAP      0x8600000Au
+/** Labs 3 on: map guest-physical [r1, r1 + r2) again, to the memory its region
+ *  of the system description gives it, with the region's permissions.
+ *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS, or ::MV_DENIED if part of it is
+ *  mapped already. */
+#define MV_CALL_MEM_MAP        0x8600000Bu
 /** SMCCC "revision" query: major in r0, minor in r1. */
 #define MV_CALL_REVISION       0x8600FF03u
 /** @} */

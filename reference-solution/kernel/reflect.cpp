@@ -75,8 +75,8 @@ void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
     u32 far = fetch ? arch::read<reg::HIFAR>() : arch::read<reg::HDFAR>();
     Vm& vm = *vcpu.vm;
     if (vm.config->on_fault == FaultPolicy::Stop) {
-        vm_crash(vm, "%s abort at %#x outside its memory (pc %#x)", fetch ? "prefetch" : "data",
-                 far, vcpu.frame.elr);
+        vm_crash(vm, "%s abort at %#x: its stage-2 map does not allow it (pc %#x)",
+                 fetch ? "prefetch" : "data", far, vcpu.frame.elr);
         return;
     }
     u32 base = vector_base(arch::read<reg::SCTLR>());

@@ -235,7 +235,7 @@ private:
 
 /// "2 MiB (0x200000)": how a granule is named in messages.
 std::string granule_name(u64 granule) {
-    return (granule == block_size ? std::string("2 MiB") : std::string("4 KiB")) + " (" + hex(granule) + ")";
+    return granule == block_size ? "2 MiB (0x200000)" : "4 KiB (0x1000)";
 }
 
 /// Checks that [base, base + size) of a region is a well-formed run of granules:

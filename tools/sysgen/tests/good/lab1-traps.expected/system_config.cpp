@@ -13,5 +13,5 @@ const VmConfig vm_configs[] = {
 Vm vm_pool[1];
 Vcpu vcpu_pool[1];
 }  // namespace
-const SystemConfig system_config = {"lab1-traps", 0x40000000u, 0x40000000u, vm_configs, 1u, vm_pool, vcpu_pool, 1u, 1u, 1000u};
+const SystemConfig system_config = {"lab1-traps", 0x40000000u, 0x40000000u, vm_configs, 1u, vm_pool, vcpu_pool, 1u, 1u, 1000u, nullptr, 0u};
 }  // namespace mv

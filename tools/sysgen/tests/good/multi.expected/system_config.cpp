@@ -23,5 +23,5 @@ const VmConfig vm_configs[] = {
 Vm vm_pool[3];
 Vcpu vcpu_pool[11];
 }  // namespace
-const SystemConfig system_config = {"multi", 0x40000000u, 0x80000000u, vm_configs, 3u, vm_pool, vcpu_pool, 11u, 1u, 1000u};
+const SystemConfig system_config = {"multi", 0x40000000u, 0x80000000u, vm_configs, 3u, vm_pool, vcpu_pool, 11u, 1u, 1000u, nullptr, 0u};
 }  // namespace mv

@@ -164,6 +164,10 @@ void split() {
         return;
     }
     if (!refused(page, false)) return;
+    if ((r = console_write(reinterpret_cast<const void*>(page + 0xff0), 32)) != MV_INVALID_ADDRESS) {
+        mvt::fail("split", "a console write from the unmapped page returned %d, expected -9", r);
+        return;
+    }
     if ((r = static_cast<i32>(hvc(MV_CALL_MEM_MAP, page, 0x1000).r0)) != MV_OK) {
         mvt::fail("split", "MV_CALL_MEM_MAP of the page returned %d", r);
         return;

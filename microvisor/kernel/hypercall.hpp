@@ -48,6 +48,11 @@ bool psci_smp_implemented(u32 function_id);
 
 /// MV_CALL_PRIORITY_WAIVE (labs 2 on; MV_NOT_SUPPORTED in Lab 1 systems).
 void hc_priority_waive(Vcpu& vcpu);
+/// Labs 3 on: every page of guest-physical [gpa, gpa + len) is mapped readable
+/// RAM in the caller's Stage2 now (it may have unmapped part of its memory).
+/// Always true in earlier systems, whose map is the description's regions.
+bool guest_buffer_mapped(const Vcpu& vcpu, u32 gpa, u32 len);
+
 /// MV_CALL_MEM_UNMAP and MV_CALL_MEM_MAP (labs 3 on; MV_NOT_SUPPORTED before).
 void hc_mem_unmap(Vcpu& vcpu);
 void hc_mem_map(Vcpu& vcpu);

@@ -14,7 +14,14 @@ u32 status(i32 s) { return static_cast<u32>(s); }
 
 void hc_null(Vcpu& vcpu) { vcpu.r(0) = status(MV_OK); }
 
-void hc_console_write(Vcpu& vcpu) { vcpu.r(0) = status(console_write(vcpu, vcpu.r(1), vcpu.r(2))); }
+void hc_console_write(Vcpu& vcpu) {
+    u32 gpa = vcpu.r(1), len = vcpu.r(2);
+    if (len <= MV_CONSOLE_MAX && !guest_buffer_mapped(vcpu, gpa, len)) {
+        vcpu.r(0) = status(MV_INVALID_ADDRESS);  // Lab 3 on: unmapped at stage 2 just now
+        return;
+    }
+    vcpu.r(0) = status(console_write(vcpu, gpa, len));
+}
 
 void hc_vcpu_yield(Vcpu& vcpu) {
     vcpu.r(0) = status(MV_OK);

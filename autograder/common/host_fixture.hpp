@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arch.hpp"
+#include "kernel/hsr.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
@@ -35,6 +36,17 @@ protected:
 /// An HSR value: exception class, IL, ISS.
 constexpr mv::u32 hsr(mv::u32 ec, mv::u32 iss = 0, bool il = true) {
     return (ec << 26) | (il ? 1u << 25 : 0) | (iss & 0x01ffffff);
+}
+
+/// The same, already split into an Hsr, for the tests of labs after Lab 1:
+/// they must not depend on Lab 1's decode_hsr() (a student may start there).
+inline mv::Hsr decoded(mv::u32 ec, mv::u32 iss = 0, bool il = true) {
+    mv::Hsr h{};
+    h.raw = hsr(ec, iss, il);
+    h.ec = static_cast<mv::Ec>(ec);
+    h.il = il;
+    h.iss = iss & 0x01ffffff;
+    return h;
 }
 
 }  // namespace mvtest

@@ -309,7 +309,7 @@ TEST_F(Lab2, CpuOffAndAffinityInfo) {
 TEST_F(Lab2, LazyVfpSwitch) {
     vfp_trap_update(vcpu(0));
     EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0xc00u) << "no owner yet: VFP accesses trap (TCP10, TCP11)";
-    Hsr h = decode_hsr(mvtest::hsr(0x07));
+    Hsr h = mvtest::decoded(0x07);
     cpu().vfp.d[3] = 0x3333;
     handle_vfp_trap(vcpu(0), h);
     EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0u) << "the trap is gone for the new owner";

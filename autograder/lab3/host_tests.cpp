@@ -176,24 +176,24 @@ constexpr u32 iss(u32 sas, bool sse, u32 srt, bool write) {
 
 TEST(MmioDecode, EveryField) {
     MmioAccess a{};
-    Hsr h = decode_hsr(mvtest::hsr(0x24, iss(1, true, 5, false)));
+    Hsr h = mvtest::decoded(0x24, iss(1, true, 5, false));
     ASSERT_TRUE(decode_mmio(h, 0x00090000u << 0, 0x12345ffcu, a));
     EXPECT_EQ(a.gpa, 0x09000ffcu) << "IPA bits 39:12 from HPFAR bits 31:4, bits 11:0 from HDFAR";
     EXPECT_EQ(a.size, 2u) << "SAS = 1: a halfword";
     EXPECT_TRUE(a.sign_extend) << "SSE";
     EXPECT_EQ(a.reg, 5u) << "SRT";
     EXPECT_FALSE(a.write);
-    ASSERT_TRUE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(2, false, 14, true))), 0x00090000u, 0, a));
+    ASSERT_TRUE(decode_mmio(mvtest::decoded(0x24, iss(2, false, 14, true)), 0x00090000u, 0, a));
     EXPECT_EQ(a.size, 4u) << "SAS = 2: a word";
     EXPECT_EQ(a.reg, 14u);
     EXPECT_TRUE(a.write) << "WnR";
-    ASSERT_TRUE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(0, false, 0, false))), 0x00090000u, 0, a));
+    ASSERT_TRUE(decode_mmio(mvtest::decoded(0x24, iss(0, false, 0, false)), 0x00090000u, 0, a));
     EXPECT_EQ(a.size, 1u) << "SAS = 0: a byte";
 }
 
 TEST(MmioDecode, NoSyndromeNoEmulation) {
     MmioAccess a{};
-    EXPECT_FALSE(decode_mmio(decode_hsr(mvtest::hsr(0x24, iss(2, false, 3, true) & ~(1u << 24))), 0x90000, 0, a))
+    EXPECT_FALSE(decode_mmio(mvtest::decoded(0x24, iss(2, false, 3, true) & ~(1u << 24)), 0x90000, 0, a))
         << "ISV = 0 (an LDM, STM or writeback access): the syndrome says nothing usable";
 }
 
@@ -201,7 +201,7 @@ TEST_F(Lab3, EmulatedUartLoadsAndStores) {
     auto trap = [&](u32 offset, u32 sas, bool sse, u32 srt, bool write, bool il = true) {
         cpu().set(reg::HPFAR, 0x00090000);
         cpu().set(reg::HDFAR, 0x09000000 + offset);
-        return emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(sas, sse, srt, write), il)));
+        return emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(sas, sse, srt, write), il));
     };
     guest_at(fake::RAM_BASE + 0x100);
     vcpu().r(4) = 0x1234567a;  // 'z' in the low byte
@@ -225,11 +225,11 @@ TEST_F(Lab3, OnlyEmulatedDevicesAreEmulated) {
     guest_at(fake::RAM_BASE + 0x100);
     cpu().set(reg::HPFAR, 0x000a0000);
     cpu().set(reg::HDFAR, 0x0a000000);
-    EXPECT_FALSE(emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(2, false, 1, false)))))
+    EXPECT_FALSE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(2, false, 1, false))))
         << "0x0a000000 is no device of this VM";
     cpu().set(reg::HPFAR, 0x00090000);
     cpu().set(reg::HDFAR, 0x09000000);
-    EXPECT_FALSE(emulate_mmio(vcpu(), decode_hsr(mvtest::hsr(0x24, iss(2, false, 15, false)))))
+    EXPECT_FALSE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(2, false, 15, false))))
         << "a load into the PC is not emulated";
     EXPECT_EQ(vcpu().frame.elr, fake::RAM_BASE + 0x100u) << "nothing skipped";
 }

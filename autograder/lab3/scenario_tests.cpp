@@ -55,4 +55,10 @@ TEST(Vmmu, PartialUnmapSplitsABlock) {
     EXPECT_TRUE(ExitedWith(run, 0));
 }
 
+TEST(Vmmu, SharedRegionIsTheSameMemory) {
+    auto run = boot(SYSTEM, 8, 30);
+    EXPECT_TRUE(PassedTimes(run, "shared_page", 2));
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
 }  // namespace

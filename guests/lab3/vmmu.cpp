@@ -185,6 +185,26 @@ void split() {
         mvt::pass("split");
 }
 
+// 8: a region the system description names in both VMs is the same memory.
+void shared_page() {
+    struct Mailbox {
+        volatile u32 ping, pong;
+    };
+    auto* box = reinterpret_cast<Mailbox*>(0x40802000);
+    u32 id = vm_id();
+    for (u32 i = 0; i < 200000; ++i) {
+        if (id == 0 && box->ping == 0) box->ping = 0xaaaa0000;
+        if (id == 1 && box->ping == 0xaaaa0000) box->pong = 0xbbbb0000;
+        if (box->ping == 0xaaaa0000 && box->pong == 0xbbbb0000) {
+            mvt::pass("shared_page");
+            return;
+        }
+        hvc(MV_CALL_VCPU_YIELD);
+    }
+    mvt::fail("shared_page", "VM %u never saw the other VM's word in the shared page (ping %#x, pong %#x)", id,
+              box->ping, box->pong);
+}
+
 }  // namespace
 
 int main() {
@@ -196,6 +216,7 @@ int main() {
     case 5: pl011(); break;
     case 6: isv0(); break;
     case 7: split(); break;
+    case 8: shared_page(); break;
     default: mvt::fail("selector", "no scenario %u: try SELECTOR=1", param_selector()); break;
     }
     mvt::done();

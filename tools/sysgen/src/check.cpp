@@ -83,11 +83,22 @@ void check_memory(const System& sys, const CheckOptions& opt, Diagnostics& diag)
             else if (overlap(r.pa, r.pa_end(), opt.reserved_base, reserved_end))
                 diag.error(r.at, "ram region " + phys + " overlaps the microvisor's reserved region " +
                                      range(opt.reserved_base, reserved_end));
-            for (const auto& [other_vm, other] : rams)
-                if (overlap(r.pa, r.pa_end(), other->pa, other->pa_end()))
+            if (!r.shared.empty() && &r == vm.first_ram())
+                diag.error(r.at, "the first ram region of VM '" + vm.name +
+                                     "' holds its image and cannot be shared");
+            for (const auto& [other_vm, other] : rams) {
+                bool same_share = !r.shared.empty() && r.shared == other->shared;
+                if (same_share && (r.pa != other->pa || r.size != other->size))
+                    diag.error(r.at, "shared region '" + r.shared + "' is " + phys + " here but " +
+                                         range(other->pa, other->pa_end()) + " in VM '" + other_vm->name +
+                                         "' (" + line_of(other->at) + "): all its uses must be the same memory");
+                else if (same_share && other_vm == &vm)
+                    diag.error(r.at, "VM '" + vm.name + "' uses shared region '" + r.shared + "' twice");
+                else if (!same_share && overlap(r.pa, r.pa_end(), other->pa, other->pa_end()))
                     diag.error(r.at, "ram region " + phys + " overlaps ram region " +
                                          range(other->pa, other->pa_end()) + " of VM '" + other_vm->name +
                                          "' (" + line_of(other->at) + ") in physical memory");
+            }
             rams.push_back({&vm, &r});
         }
         if (!has_ram && !vm.regions.empty())

@@ -250,7 +250,7 @@ void check_blocks(Fields& f, std::string_view key, u64 base, u64 size, u64 granu
 }
 
 Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
-    Fields f(table, "[[vm.region]]", {"gpa", "pa", "size", "kind", "writable", "executable"}, diag);
+    Fields f(table, "[[vm.region]]", {"gpa", "pa", "size", "kind", "writable", "executable", "shared"}, diag);
     Region r;
     r.at = f.at();
     const auto gpa = f.address("gpa", true);
@@ -267,6 +267,12 @@ Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
     r.size = size.value_or(0);
     r.writable = f.boolean("writable").value_or(true);
     r.executable = f.boolean("executable").value_or(r.kind == MemKind::Ram);
+    r.shared = f.string("shared").value_or("");
+    if (!r.shared.empty() && granule == block_size)
+        f.error(f.at("shared"), "shared regions need a system of Lab 3 on ([system] lab = 3): "
+                                "labs 1-2 map memory 1:1 with 2 MiB blocks");
+    if (!r.shared.empty() && r.kind != MemKind::Ram)
+        f.error(f.at("shared"), "only ram regions can be shared");
     if (size) {
         if (*size == 0)
             f.error(f.at("size"), "'size' must be greater than 0");

@@ -38,6 +38,7 @@ struct Region {
     MemKind kind = MemKind::Ram;
     bool writable = true;
     bool executable = true;
+    std::string shared;  ///< the name of a region several VMs share (Lab 3 on), or empty
     bool valid = true;  ///< false if a field had an error: later checks skip it
 
     u64 gpa_end() const { return gpa + size; }

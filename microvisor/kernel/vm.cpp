@@ -66,6 +66,18 @@ void vm_power_off(Vm& vm) {
 }
 
 void vm_reset(Vm& vm) {
+    if (own_stage2()) {
+        // A reset machine has all its memory again: undo the guest's MV_CALL_MEM_UNMAPs.
+        for (u32 i = 0; i < vm.config->nregions; ++i) {
+            const MemRegion& r = vm.config->regions[i];
+            S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
+            if (vm.stage2.unmap(r.gpa, r.size) != S2Status::ok ||
+                vm.stage2.map(r.gpa, r.pa, r.size, a) != S2Status::ok) {
+                vm_crash(vm, "its stage-2 map could not be rebuilt on reset (table pool empty)");
+                return;
+            }
+        }
+    }
     for (u32 c = 0; c < vm.config->vcpus; ++c) {
         Vcpu& v = vm.vcpus[c];
         if (scheduling()) scheduler.remove(v);

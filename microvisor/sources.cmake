@@ -12,6 +12,7 @@ set(MV_GENERIC_SOURCES
     kernel/vm.cpp
     lib/format.cpp
     mm/boot_map.cpp
+    mm/stage2_setup.cpp
     mm/table_pool.cpp
     vdev/vpl011.cpp)
 # ARMv7 only: boot, entry, drivers, and the kernel code that drives them.

@@ -25,13 +25,6 @@ S2Attrs s2_attrs(u64 descriptor) {
     MV_LAB_TODO(3);
 }
 
-bool Stage2::init(TablePool& pool, u8 vmid) {
-    pool_ = &pool;
-    vmid_ = vmid;
-    l1_ = pool.alloc();
-    return l1_ != 0;
-}
-
 // From the level-1 table down to `level`: at each level above it, a leaf
 // (BLOCK) entry stops the walk (report its level in *block_level, return
 // nullptr); a TABLE entry leads to the next table; an invalid entry gets a

@@ -35,13 +35,6 @@ S2Attrs s2_attrs(u64 d) {
     return a;
 }
 
-bool Stage2::init(TablePool& pool, u8 vmid) {
-    pool_ = &pool;
-    vmid_ = vmid;
-    l1_ = pool.alloc();
-    return l1_ != 0;
-}
-
 u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
     u64* table = pool_->table(l1_);
     for (u32 l = 1;; ++l) {

@@ -34,5 +34,4 @@ void console_putc(char c) {
     pl011::putc(c);
 }
 int console_getc() { return pl011::getc(); }
-bool console_input_pending() { return pl011::rx_ready(); }
 }  // namespace mv

@@ -13,8 +13,6 @@ void console_putc(char c);
 
 /// The next character typed on the physical console, or -1 if there is none.
 int console_getc();
-/// Whether a character is waiting on the physical console.
-bool console_input_pending();
 
 /// printf to the console.
 void kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,6 +11,7 @@
 #include "kernel/scheduler.hpp"
 #include "kernel/system.hpp"
 #include "kernel/trap.hpp"
+#include "vdev/vpl011.hpp"
 
 namespace mv {
 namespace {
@@ -112,6 +113,7 @@ void handle_irq() {
     u32 id = iar & 0x3ff;
     if (id == gic::SPURIOUS) return;
     if (id == gic::PPI_HYP_TIMER) {
+        if (own_stage2()) vpl011_poll_input();  // Ctrl-A <n> moves the focus even if no VM reads
         // The timer's output is a level: it stays asserted until the timer is
         // disarmed. reschedule() arms it again.
         arch::write<reg::CNTHP_CTL>(0);

@@ -3,6 +3,7 @@
 // registers Linux's AMBA bus probes.
 #include "vdev/vpl011.hpp"
 
+#include "kernel/config.hpp"
 #include "kernel/console.hpp"
 #include "kernel/vm.hpp"
 
@@ -28,19 +29,61 @@ constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
 constexpr u32 FR_TXFE = 1u << 7;  ///< transmit FIFO empty (the virtual FIFO never fills)
 constexpr u32 ID_BYTES[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
-bool has_focus(const Vm& vm) { return vm.id() == 0; }
+constexpr int CTRL_A = 0x01;  // then a digit: the VM that gets the input
+
+u32 focus = 0;
+bool escape = false;
+u8 queue[64];  // typed, not yet read by the VM with the focus
+u32 head = 0, count = 0;
+
+bool has_focus(const Vm& vm) { return vm.id() == focus; }
+
+int pop() {
+    vpl011_poll_input();
+    if (count == 0) return -1;
+    u8 c = queue[head];
+    head = (head + 1) % sizeof(queue);
+    --count;
+    return c;
+}
 
 }  // namespace
+
+u32 vpl011_focus() { return focus; }
+
+void vpl011_poll_input() {
+    for (int c = console_getc(); c >= 0; c = console_getc()) {
+        if (escape) {
+            escape = false;
+            u32 n = static_cast<u32>(c - '0');
+            if (c >= '0' && n < system_config.nvms) {
+                focus = n;
+                count = 0;  // what was typed for the old focus is not the new one's
+                kprintf("\nMV: input goes to VM %u (%s)\n", n, system_config.vm_pool[n].name());
+                continue;
+            }
+        } else if (c == CTRL_A) {
+            escape = true;
+            continue;
+        }
+        if (count < sizeof(queue)) {
+            queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
+            ++count;
+        }
+    }
+}
 
 u32 vpl011_read(Vm& vm, u32 offset, u32 size) {
     Vpl011& u = vm.uart;
     if (offset >= ID && offset < ID + 32) return ID_BYTES[(offset - ID) / 4];
     switch (offset) {
     case DR: {
-        int c = has_focus(vm) ? console_getc() : -1;
+        int c = has_focus(vm) ? pop() : -1;
         return c < 0 ? 0 : static_cast<u32>(c);
     }
-    case FR: return FR_TXFE | (has_focus(vm) && console_input_pending() ? 0 : FR_RXFE);
+    case FR:
+        vpl011_poll_input();
+        return FR_TXFE | (has_focus(vm) && count > 0 ? 0 : FR_RXFE);
     case IBRD: return u.ibrd;
     case FBRD: return u.fbrd;
     case LCR_H: return u.lcr_h;

@@ -77,7 +77,6 @@ int console_getc() {
     in.erase(in.begin());
     return c;
 }
-bool console_input_pending() { return !fake::cpu().console_input.empty(); }
 }  // namespace mv
 
 namespace mv::arch {

@@ -77,8 +77,7 @@ void hc_mem_map(Vcpu& vcpu) {
     } else if (r == nullptr) {
         vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
     } else {
-        S2Attrs a{true, r->writable, r->executable, r->kind == MemKind::Device};
-        S2Status s = vcpu.vm->stage2.map(gpa, r->pa + (gpa - r->gpa), size, a);
+        S2Status s = vm_map_region(*vcpu.vm, *r, gpa, size);
         vcpu.r(0) = static_cast<u32>(s == S2Status::ok        ? MV_OK
                                      : s == S2Status::overlap ? MV_DENIED
                                                               : MV_INVALID_PARAMETERS);

@@ -22,14 +22,12 @@ void stop_vcpus(Vm& vm) {
     }
 }
 
-
 // Lab 3 on: the VM's own Stage2, with every region of its description mapped.
 void map_regions(Vm& vm) {
     if (!vm.stage2.init(table_pool(), vm.vmid())) panic("VM %s: no table for its stage-2 map", vm.name());
     for (u32 i = 0; i < vm.config->nregions; ++i) {
         const MemRegion& r = vm.config->regions[i];
-        S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
-        S2Status s = vm.stage2.map(r.gpa, r.pa, r.size, a);
+        S2Status s = vm_map_region(vm, r, r.gpa, r.size);
         if (s != S2Status::ok)
             panic("VM %s: mapping region %#x-%#x failed (%d)", vm.name(), r.gpa, r.gpa + (r.size - 1),
                   static_cast<int>(s));
@@ -37,6 +35,11 @@ void map_regions(Vm& vm) {
 }
 
 }  // namespace
+
+S2Status vm_map_region(Vm& vm, const MemRegion& r, u32 gpa, u32 size) {
+    S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
+    return vm.stage2.map(gpa, r.pa + (gpa - r.gpa), size, a);
+}
 
 u64 Vm::vttbr() const { return own_stage2() ? stage2.vttbr() : boot_map.vttbr(vmid()); }
 
@@ -70,9 +73,8 @@ void vm_reset(Vm& vm) {
         // A reset machine has all its memory again: undo the guest's MV_CALL_MEM_UNMAPs.
         for (u32 i = 0; i < vm.config->nregions; ++i) {
             const MemRegion& r = vm.config->regions[i];
-            S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
             if (vm.stage2.unmap(r.gpa, r.size) != S2Status::ok ||
-                vm.stage2.map(r.gpa, r.pa, r.size, a) != S2Status::ok) {
+                vm_map_region(vm, r, r.gpa, r.size) != S2Status::ok) {
                 vm_crash(vm, "its stage-2 map could not be rebuilt on reset (table pool empty)");
                 return;
             }

@@ -45,6 +45,9 @@ void vm_start(Vm& vm);
 void vm_power_off(Vm& vm);
 /// PSCI SYSTEM_RESET: vCPU 0 restarts at the entry point, memory is kept.
 void vm_reset(Vm& vm);
+/// Lab 3 on: map guest-physical [gpa, gpa + size), which lies in region `r` of
+/// the VM's description, to the memory the region gives it, with its permissions.
+S2Status vm_map_region(Vm& vm, const MemRegion& r, u32 gpa, u32 size);
 /// Stop the VM because of what it did; prints `MV: VM <id> (<name>) crashed: <why>`.
 void vm_crash(Vm& vm, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The system description of Lab 3's host tests (the Stage2 tests bring their own pool).
+// The system description of the host tests of Lab 1 and Lab 3: one VM, one
+// vCPU (what mv-sysgen would emit for it). MV_TEST_SYSTEM_LAB is its `lab`
+// (Lab 3's Stage2 tests bring their own table pool).
 #include "host_fixture.hpp"
 #include "kernel/config.hpp"
 
@@ -19,7 +21,7 @@ Vcpu vcpu_pool[1];
 
 }  // namespace
 
-const SystemConfig system_config = {"host-test-lab3", 0x40000000, 0x40000000, vm_configs, 1, vm_pool,
-                                    vcpu_pool, 1, 3, 1000, nullptr, 0};
+const SystemConfig system_config = {"host-test", 0x40000000, 0x40000000, vm_configs, 1, vm_pool,
+                                    vcpu_pool, 1, MV_TEST_SYSTEM_LAB, 1000, nullptr, 0};
 
 }  // namespace mv

@@ -5,7 +5,7 @@
 #   MV_SOLUTION = reference | student | <list of lab ids taken from the reference>
 #
 # Sets MV_LAB_SOURCES (absolute paths), MV_REFERENCE_LABS, MV_BUILD_FLAVOR,
-# MV_LAB_IDS, and MV_LAB_<id>_FILES.
+# MV_LAB_IDS, MV_LAB_<id>_FILES (relative) and MV_LAB_<id>_SOURCES (absolute, the chosen variant).
 file(READ ${MV_TOP}/labs/manifest.json _manifest)
 string(JSON _nlabs LENGTH "${_manifest}" labs)
 math(EXPR _last "${_nlabs} - 1")
@@ -37,6 +37,7 @@ foreach(_i RANGE ${_last})
     string(JSON _nfiles LENGTH "${_manifest}" labs ${_i} files)
     math(EXPR _flast "${_nfiles} - 1")
     set(MV_LAB_${_id}_FILES "")
+    set(MV_LAB_${_id}_SOURCES "")
     foreach(_f RANGE ${_flast})
         string(JSON _file GET "${_manifest}" labs ${_i} files ${_f})
         list(APPEND MV_LAB_${_id}_FILES ${_file})
@@ -45,12 +46,20 @@ foreach(_i RANGE ${_last})
                 message(FATAL_ERROR "MV_SOLUTION=${MV_SOLUTION} takes lab ${_id} from the reference, "
                         "but reference-solution/${_file} does not exist (a student handout has no reference).")
             endif()
-            list(APPEND MV_LAB_SOURCES ${MV_TOP}/reference-solution/${_file})
+            list(APPEND MV_LAB_${_id}_SOURCES ${MV_TOP}/reference-solution/${_file})
         else()
-            list(APPEND MV_LAB_SOURCES ${MV_TOP}/microvisor/${_file})
+            list(APPEND MV_LAB_${_id}_SOURCES ${MV_TOP}/microvisor/${_file})
         endif()
     endforeach()
+    list(APPEND MV_LAB_SOURCES ${MV_LAB_${_id}_SOURCES})
 endforeach()
+
+# A stub's parameters are unused until the student writes the body: lab files
+# are the one place -Wunused-parameter is off. (Source properties belong to a
+# directory: call this where the targets that compile them are made.)
+function(mv_lab_file_flags)
+    set_source_files_properties(${MV_LAB_SOURCES} PROPERTIES COMPILE_OPTIONS -Wno-unused-parameter)
+endfunction()
 
 if(MV_REFERENCE_LABS STREQUAL MV_LAB_IDS)
     set(MV_BUILD_FLAVOR "reference")

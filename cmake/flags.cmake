@@ -4,7 +4,7 @@ set(MV_TARGET_FLAGS -mcpu=cortex-a15 -marm -mfloat-abi=soft -mgeneral-regs-only)
 set(MV_CXX_FLAGS
     -std=c++20 -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics
     -fno-use-cxa-atexit -fno-common -ffunction-sections -fdata-sections -O2 -g
-    -Wall -Wextra -Werror -Wno-unused-parameter -Wconversion -Wold-style-cast -Wshadow
+    -Wall -Wextra -Werror -Wconversion -Wold-style-cast -Wshadow
     -Wzero-as-null-pointer-constant -Wsuggest-override -Wnon-virtual-dtor)
 set(MV_LINK_FLAGS -nostdlib -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
 

@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "kernel/scheduler.hpp"
+#include "kernel/run_queues.hpp"
 
 namespace mvtest {
 
@@ -12,7 +12,7 @@ using namespace mv;
 
 void HostTest::SetUp() {
     fake::reset_cpu();
-    scheduler.clear();
+    run_queues.clear();
     system_init();
     for (u32 i = 0; i < system_config.nvms; ++i) {
         Vm& v = system_config.vm_pool[i];

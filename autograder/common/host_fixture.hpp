@@ -14,8 +14,13 @@
 
 namespace mvtest {
 
-/// The test system (common/test_system.cpp): VM 0 has RAM at fake::RAM_BASE
-/// (16 MiB) and a device region at DEVICE_BASE (2 MiB).
+/// The one-VM test system (common/test_system_one_vm.cpp draws its memory):
+/// RAM mapped 1:1 at RAM_BASE, RAM elsewhere at SCATTERED (two 2 MiB blocks
+/// whose physical order is the reverse of their guest-physical order), a
+/// read-only block at READ_ONLY and a device region at DEVICE_BASE.
+inline constexpr mv::u32 RAM_BASE = 0x48000000, RAM_SIZE = 0x00800000;
+inline constexpr mv::u32 SCATTERED = 0x60000000;
+inline constexpr mv::u32 READ_ONLY = 0x61000000;
 inline constexpr mv::u32 DEVICE_BASE = 0x0a000000;
 
 class HostTest : public ::testing::Test {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The system description of Lab 2's host tests: three VMs, four vCPUs, `lab = 2`.
 #include "host_fixture.hpp"
-#include "kernel/config.hpp"
+#include "config/system_config.hpp"
 
 namespace mv {
 namespace {

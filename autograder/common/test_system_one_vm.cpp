@@ -2,19 +2,32 @@
 // The system description of the host tests of Lab 1 and Lab 3: one VM, one
 // vCPU (what mv-sysgen would emit for it). MV_TEST_SYSTEM_LAB is its `lab`
 // (Lab 3's Stage2 tests bring their own table pool).
+//
+// Its memory, all inside the fake RAM (fake::RAM_BASE, 16 MiB), in 2 MiB
+// blocks so that the coarse map of Labs 1-2 can map it:
+//   guest-physical         physical               what
+//   0x4800_0000 8 MiB      0x4800_0000            RAM, 1:1 (mvtest::RAM_*)
+//   0x6000_0000 2 MiB      0x48c0_0000            RAM, elsewhere (mvtest::SCATTERED)
+//   0x6020_0000 2 MiB      0x4880_0000            RAM, next in the guest, before it in physical memory
+//   0x6100_0000 2 MiB      0x48e0_0000            RAM, read-only (mvtest::READ_ONLY)
+//   0x0a00_0000 2 MiB      0x0a00_0000            a device (mvtest::DEVICE_BASE)
 #include "host_fixture.hpp"
-#include "kernel/config.hpp"
+#include "config/system_config.hpp"
 
 namespace mv {
 namespace {
 
+using namespace mvtest;
+
 const MemRegion vm0_regions[] = {
-    {fake::RAM_BASE, fake::RAM_BASE, fake::RAM_SIZE, MemKind::Ram, true, true},
-    {mvtest::DEVICE_BASE, mvtest::DEVICE_BASE, 0x200000, MemKind::Device, true, false},
+    {RAM_BASE, RAM_BASE, RAM_SIZE, MemKind::Ram, true, true},
+    {SCATTERED, 0x48c00000, 0x200000, MemKind::Ram, true, true},
+    {SCATTERED + 0x200000, 0x48800000, 0x200000, MemKind::Ram, true, true},
+    {READ_ONLY, 0x48e00000, 0x200000, MemKind::Ram, false, false},
+    {DEVICE_BASE, DEVICE_BASE, 0x200000, MemKind::Device, true, false},
 };
 const VmConfig vm_configs[] = {
-    {"host", 0, fake::RAM_BASE, 1, 100, FaultPolicy::Reflect, vm0_regions, 2,
-     fake::RAM_BASE + fake::RAM_SIZE - 0x1000},
+    {"host", 0, RAM_BASE, 1, 100, FaultPolicy::Reflect, vm0_regions, 5, RAM_BASE + RAM_SIZE - 0x1000},
 };
 Vm vm_pool[1];
 Vcpu vcpu_pool[1];

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // Lab 1 host tests: the lab's functions on the fake arch, one mechanism at a time.
+#include <cstdio>
 #include <string>
 
 #include "host_fixture.hpp"
 #include "kernel/hsr.hpp"
+#include "kernel/guest_memory.hpp"
 #include "kernel/hypercall.hpp"
 #include "kernel/reflect.hpp"
 #include "kernel/trap.hpp"
+#include "kernel/vm_memory.hpp"
 #include "mv/abi.h"
 
 using namespace mv;
@@ -14,11 +17,17 @@ using mvtest::hsr;
 
 namespace {
 
-class Lab1 : public mvtest::HostTest {};
+class Lab1 : public mvtest::HostTest {
+protected:
+    void SetUp() override {
+        HostTest::SetUp();
+        ASSERT_TRUE(vm_memory_build(vm())) << "the test system's stage-2 map";
+    }
+};
 
 constexpr u32 SVC = 0x13, UND = 0x1b, ABT = 0x17;
 constexpr u32 T = 1u << 5, I = 1u << 7, A = 1u << 8, E = 1u << 9;
-constexpr u32 RAM = fake::RAM_BASE, RAM_END = fake::RAM_BASE + fake::RAM_SIZE;
+constexpr u32 RAM = mvtest::RAM_BASE, RAM_END = mvtest::RAM_BASE + mvtest::RAM_SIZE;
 
 // --- decode_hsr ------------------------------------------------------------------
 TEST(HsrDecode, SplitsClassLengthAndSyndrome) {
@@ -170,18 +179,69 @@ TEST_F(Lab1, PsciSystemOffAndReset) {
     EXPECT_NE(vcpu().state, VcpuState::runnable) << "a powered-off VM's vCPU must not run";
 }
 
-// --- guest_range / console_write ---------------------------------------------------------
-TEST_F(Lab1, GuestRangeChecksEveryByte) {
-    EXPECT_EQ(guest_range(vm(), RAM, 16), arch::phys_to_virt(RAM));
-    EXPECT_EQ(guest_range(vm(), RAM_END - 16, 16), arch::phys_to_virt(RAM_END - 16)) << "ends on the last byte";
-    EXPECT_EQ(guest_range(vm(), RAM + 1, 3), arch::phys_to_virt(RAM + 1)) << "any alignment is fine";
-    EXPECT_EQ(guest_range(vm(), RAM_END - 15, 16), nullptr) << "one byte past the end";
-    EXPECT_EQ(guest_range(vm(), RAM - 1, 2), nullptr) << "one byte before the start";
-    EXPECT_EQ(guest_range(vm(), 0x40000000, 4), nullptr) << "the microvisor's memory";
-    EXPECT_EQ(guest_range(vm(), mvtest::DEVICE_BASE, 4), nullptr) << "a device region is not RAM";
-    EXPECT_EQ(guest_range(vm(), 0xfffffff0, 0x20), nullptr) << "wraps around 4 GiB";
-    EXPECT_EQ(guest_range(vm(), RAM + 16, 0xfffffff0), nullptr) << "wraps around 4 GiB";
-    EXPECT_EQ(guest_range(vm(), RAM, 0), nullptr) << "an empty range names no memory";
+// --- guest_copy_in / guest_copy_out / console_write -------------------------------------
+std::string hex(u32 v) {
+    char b[16];
+    snprintf(b, sizeof b, "%#x", v);
+    return b;
+}
+
+// guest_copy_in of `len` bytes at `gpa` must be refused, and leave `dst` alone.
+void expect_refused_in(const Vm& vm, u32 gpa, u32 len, const char* why) {
+    std::string dst(64, '#');
+    EXPECT_FALSE(guest_copy_in(vm, dst.data(), gpa, len)) << "guest_copy_in(gpa " << hex(gpa) << ", len " << hex(len) << "): " << why;
+    EXPECT_EQ(dst, std::string(64, '#')) << "a refused copy writes nothing (gpa " << hex(gpa) << ")";
+}
+
+TEST_F(Lab1, GuestCopyInChecksEveryByte) {
+    poke(RAM, "first");
+    poke(RAM_END - 4, "last");
+    char buf[16] = {};
+    EXPECT_TRUE(guest_copy_in(vm(), buf, RAM, 5)) << "the first bytes of RAM";
+    EXPECT_EQ(std::string(buf, 5), "first");
+    EXPECT_TRUE(guest_copy_in(vm(), buf, RAM_END - 4, 4)) << "ends on RAM's last byte (" << hex(RAM_END - 1) << ")";
+    EXPECT_EQ(std::string(buf, 4), "last");
+    EXPECT_TRUE(guest_copy_in(vm(), buf, RAM + 0xffd, 7)) << "any alignment, across a 4 KiB page boundary";
+    EXPECT_TRUE(guest_copy_in(vm(), buf, mvtest::READ_ONLY, 16)) << "read-only memory can be read";
+    EXPECT_TRUE(guest_copy_in(vm(), buf, RAM, 0)) << "length 0 copies nothing and succeeds";
+    expect_refused_in(vm(), RAM_END - 4, 5, "one byte past the end of RAM");
+    expect_refused_in(vm(), RAM - 1, 2, "one byte before RAM");
+    expect_refused_in(vm(), 0x40000000, 4, "the microvisor's memory is not the VM's");
+    expect_refused_in(vm(), mvtest::DEVICE_BASE, 4, "a device region is not RAM");
+    expect_refused_in(vm(), 0xfffffff0, 0x20, "wraps around 4 GiB");
+    expect_refused_in(vm(), RAM + 16, 0xfffffff0, "wraps around 4 GiB");
+    expect_refused_in(vm(), 0xffffffff, 1, "the last byte of the address space is not the VM's");
+}
+
+TEST_F(Lab1, GuestCopyFollowsTheStage2Map) {
+    // SCATTERED maps to physical 0x48c00000; the block after it to 0x48800000.
+    poke(0x48c00000 + 0x10, "guest-physical is not physical");
+    char buf[32] = {};
+    ASSERT_TRUE(guest_copy_in(vm(), buf, mvtest::SCATTERED + 0x10, 30));
+    EXPECT_EQ(std::string(buf, 30), "guest-physical is not physical")
+        << "gpa " << hex(mvtest::SCATTERED + 0x10) << " lives at physical 0x48c00010: translate it";
+    poke(0x48c00000 + 0x200000 - 3, "abc");
+    poke(0x48800000, "def");
+    ASSERT_TRUE(guest_copy_in(vm(), buf, mvtest::SCATTERED + 0x200000 - 3, 6));
+    EXPECT_EQ(std::string(buf, 6), "abcdef") << "a buffer across " << hex(mvtest::SCATTERED + 0x200000)
+                                             << ": its second part lies at physical 0x48800000, before the first";
+    ASSERT_TRUE(guest_copy_out(vm(), mvtest::SCATTERED + 0x200000 - 2, "XYZW", 4));
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(arch::phys_to_virt(0x48c00000 + 0x200000 - 2)), 2), "XY");
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(arch::phys_to_virt(0x48800000)), 2), "ZW")
+        << "guest_copy_out follows the map too";
+}
+
+TEST_F(Lab1, GuestCopyOutNeedsWritableRam) {
+    ASSERT_TRUE(guest_copy_out(vm(), RAM + 0x100, "written", 7));
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(arch::phys_to_virt(RAM + 0x100)), 7), "written");
+    EXPECT_TRUE(guest_copy_out(vm(), RAM_END - 1, "!", 1)) << "RAM's last byte";
+    EXPECT_FALSE(guest_copy_out(vm(), mvtest::READ_ONLY, "x", 1)) << "read-only memory cannot be written";
+    EXPECT_FALSE(guest_copy_out(vm(), mvtest::DEVICE_BASE, "x", 1)) << "a device region is not RAM";
+    poke(RAM_END - 2, "..");
+    EXPECT_FALSE(guest_copy_out(vm(), RAM_END - 2, "abcd", 4)) << "two bytes past the end of RAM";
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(arch::phys_to_virt(RAM_END - 2)), 2), "..")
+        << "a refused copy writes nothing, not even the part that fits";
+    EXPECT_FALSE(guest_copy_out(vm(), 0xfffffffe, "abcd", 4)) << "wraps around 4 GiB";
 }
 
 TEST_F(Lab1, ConsoleWriteCopiesAndCounts) {

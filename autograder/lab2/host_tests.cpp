@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Lab 2 host tests: the scheduler's decisions and the vCPU operations on the fake arch.
+// Lab 2 host tests: the run_queues's decisions and the vCPU operations on the fake arch.
 #include <deque>
 #include <memory>
 #include <random>
@@ -7,8 +7,11 @@
 
 #include "host_fixture.hpp"
 #include "kernel/hypercall.hpp"
-#include "kernel/preempt.hpp"
-#include "kernel/scheduler.hpp"
+#include "kernel/waking.hpp"
+#include "kernel/psci_cpu.hpp"
+#include "kernel/run_queues.hpp"
+#include "kernel/vfp.hpp"
+#include "kernel/waiting.hpp"
 #include "kernel/trap.hpp"
 #include "mv/abi.h"
 
@@ -16,10 +19,10 @@ using namespace mv;
 
 namespace {
 
-// --- Scheduler: the run queues on their own ------------------------------------------
+// --- RunQueues: the run queues on their own ------------------------------------------
 
 struct Queues : ::testing::Test {
-    std::unique_ptr<Scheduler> s = std::make_unique<Scheduler>();
+    std::unique_ptr<RunQueues> s = std::make_unique<RunQueues>();
     Vcpu v[8];
     void SetUp() override {
         for (u32 i = 0; i < 8; ++i) v[i].id = i;
@@ -100,7 +103,7 @@ TEST_F(Queues, AddTwiceAndRemoveUnqueuedChangeNothing) {
 // A model of the queues (one deque per priority) against the real thing, on random operations.
 TEST_F(Queues, AgreesWithAModelOnRandomOperations) {
     std::mt19937 rng(12345);
-    std::vector<std::deque<u32>> model(Scheduler::PRIORITIES);
+    std::vector<std::deque<u32>> model(RunQueues::PRIORITIES);
     const u32 prios[] = {0, 1, 31, 32, 63, 100, 200, 255};
     for (u32 i = 0; i < 8; ++i) at(i, prios[rng() % 8]);
     for (int step = 0; step < 20000; ++step) {
@@ -125,7 +128,7 @@ TEST_F(Queues, AgreesWithAModelOnRandomOperations) {
             break;
         }
         Vcpu* want = nullptr;
-        for (u32 pr = Scheduler::PRIORITIES; pr-- > 0;)
+        for (u32 pr = RunQueues::PRIORITIES; pr-- > 0;)
             if (!model[pr].empty()) {
                 want = &v[model[pr].front()];
                 break;
@@ -141,7 +144,7 @@ protected:
     // Vcpus: 0-1 of VM "a" (priority 100), 2 of "b" (200), 3 of "c" (100).
     void runnable(u32 i) {
         vcpu(i).state = VcpuState::runnable;
-        scheduler.add(vcpu(i));
+        run_queues.add(vcpu(i));
     }
     void timer(u32 i, u32 ctl, u64 cval) {
         vcpu(i).ctx.cntv_ctl = ctl;
@@ -229,19 +232,19 @@ TEST_F(Lab2, TimerWakesOnlyDueBlockedVcpus) {
     timer(3, CNTV_CTL_ENABLE, 900);
     on_hyp_timer(&vcpu(0), 600, false);
     EXPECT_EQ(vcpu(1).state, VcpuState::runnable) << "deadline 500 <= now 600: woken";
-    EXPECT_TRUE(vcpu(1).queued) << "a woken vCPU joins the scheduler";
+    EXPECT_TRUE(vcpu(1).queued) << "a woken vCPU joins the run_queues";
     EXPECT_EQ(vcpu(3).state, VcpuState::blocked) << "deadline 900 > now 600: still asleep";
     EXPECT_FALSE(vcpu(3).queued);
-    EXPECT_EQ(scheduler.pick(), &vcpu(0)) << "no slice over: the running vCPU stays at the head";
+    EXPECT_EQ(run_queues.pick(), &vcpu(0)) << "no slice over: the running vCPU stays at the head";
 }
 
 TEST_F(Lab2, SliceOverRotates) {
     runnable(0);
     runnable(3);  // same priority 100
     on_hyp_timer(&vcpu(0), 10, false);
-    EXPECT_EQ(scheduler.pick(), &vcpu(0));
+    EXPECT_EQ(run_queues.pick(), &vcpu(0));
     on_hyp_timer(&vcpu(0), 20, true);
-    EXPECT_EQ(scheduler.pick(), &vcpu(3)) << "the slice is over: the next vCPU of the priority";
+    EXPECT_EQ(run_queues.pick(), &vcpu(3)) << "the slice is over: the next vCPU of the priority";
 }
 
 TEST_F(Lab2, BlockUntilEvent) {
@@ -260,7 +263,7 @@ TEST_F(Lab2, YieldGoesToTheTail) {
     runnable(0);
     runnable(3);
     vcpu_yield(vcpu(0));
-    EXPECT_EQ(scheduler.pick(), &vcpu(3));
+    EXPECT_EQ(run_queues.pick(), &vcpu(3));
 }
 
 TEST_F(Lab2, PriorityWaiveLastsUntilTheTimer) {
@@ -268,13 +271,13 @@ TEST_F(Lab2, PriorityWaiveLastsUntilTheTimer) {
     runnable(0);  // "a", priority 100
     priority_waive(vcpu(2));
     EXPECT_EQ(vcpu(2).priority, 0u);
-    EXPECT_EQ(scheduler.pick(), &vcpu(0)) << "after the waive, priority 100 beats the waiver";
+    EXPECT_EQ(run_queues.pick(), &vcpu(0)) << "after the waive, priority 100 beats the waiver";
     timer(2, CNTV_CTL_ENABLE, 700);
     on_hyp_timer(&vcpu(0), 650, false);
     EXPECT_EQ(vcpu(2).priority, 0u) << "its timer has not fired yet";
     on_hyp_timer(&vcpu(0), 700, false);
     EXPECT_EQ(vcpu(2).priority, 200u) << "its timer fired: the VM's priority again";
-    EXPECT_EQ(scheduler.pick(), &vcpu(2));
+    EXPECT_EQ(run_queues.pick(), &vcpu(2));
 }
 
 TEST_F(Lab2, CpuOnStartsAStoppedVcpu) {

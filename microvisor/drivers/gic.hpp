@@ -10,6 +10,7 @@ namespace mv::gic {
 inline constexpr u32 GICD_BASE = 0x08000000;  ///< distributor on the virt board
 inline constexpr u32 GICC_BASE = 0x08010000;  ///< CPU interface
 inline constexpr u32 SPURIOUS = 1023;         ///< IAR's "nothing pending"
+inline constexpr u32 IAR_ID_MASK = 0x3ff;     ///< GICC_IAR bits 9:0: the interrupt ID (IHI 0048B 4.4.4)
 inline constexpr u32 PPI_HYP_TIMER = 26;      ///< the HYP timer (CNTHP)
 inline constexpr u32 PPI_VIRT_TIMER = 27;     ///< the guest's virtual timer (CNTV)
 

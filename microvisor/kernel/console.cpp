@@ -2,7 +2,7 @@
 // The microvisor's console.
 #include "kernel/console.hpp"
 
-#include "kernel/config.hpp"
+#include "config/system_config.hpp"
 #include "kernel/vm.hpp"
 #include "lib/format.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The Hyp Syndrome Register: why a trap happened (ARM ARM B3.13.6).
+// The Hyp Syndrome Register (ARM ARM B4.1.72): why a trap happened (its use: B3.13.6).
 //
 //    31        26 25 24                                   0
 //   +------------+--+--------------------------------------+
@@ -17,7 +17,7 @@
 
 namespace mv {
 
-/// Exception classes of ARMv7 (values from the ARM ARM, Table B3-23).
+/// Exception classes of ARMv7 (values from the ARM ARM, B3.13.6 "Use of the HSR").
 enum class Ec : u8 {
     unknown = 0x00,     ///< no more specific class: an undefined instruction
     wfx = 0x01,         ///< WFI or WFE (ISS bit 0: 1 for WFE)

@@ -23,10 +23,9 @@ SmcccId decode_smccc(u32 fid) {
 //    the 4 bytes before vcpu.frame.elr.
 //  - Only fast SMC32 calls with bits 23:16 zero exist; others: MV_NOT_SUPPORTED.
 //  - Owner MV_SMCCC_OWNER_STD goes to psci_call(); owner MV_SMCCC_OWNER_VENDOR_HYP
-//    is looked up by function number in a table of HypercallFn (hc_null,
-//    hc_console_write, hc_vcpu_yield, hc_vm_info, nothing at 4-7 (later labs),
-//    hc_priority_waive at 8, hc_trap_count at 9, hc_mem_unmap at 10 and
-//    hc_mem_map at 11), and
+//    is looked up by function number in the registry's table of vendor calls
+//    (registry().vendor, Registry::VENDOR_CALLS entries, nullptr where no lab
+//    registered a call: kernel/registry.hpp), and
 //    MV_CALL_REVISION (number 0xff03) answers through hc_revision().
 //  - Everything else answers MV_NOT_SUPPORTED in r0.
 void handle_hvc(Vcpu& vcpu, const Hsr& hsr) {

@@ -3,7 +3,7 @@
 #include "arch.hpp"
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
-#include "kernel/schedule.hpp"
+#include "kernel/run.hpp"
 #include "kernel/system.hpp"
 #include "kernel/trap.hpp"
 
@@ -44,28 +44,20 @@ extern "C" [[noreturn]] void mv_main(u32 cpsr) {
     arch::enable_hyp_mmu();
     banner();
     system_init();
-    if (scheduling())
-        schedule_start();  // every VM at once, sharing the CPU (labs 2 on)
-    else
-        run_next();        // the first VM; the others one after another (Lab 1)
+    run_start();
     arch::enter_guest();
 }
 
 /// A trap from the current guest (arch/armv7/vectors.S has saved its frame).
 extern "C" void mv_hyp_trap() {
-    Vcpu& vcpu = current_vcpu();
-    handle_trap(vcpu, arch::read<reg::HSR>());
-    if (scheduling())
-        reschedule();
-    else if (vcpu.state != VcpuState::runnable)
-        run_next();
+    handle_trap(current_vcpu(), arch::read<reg::HSR>());
+    run_after_trap();
 }
 
-/// A physical interrupt while a guest ran (HCR.IMO routes them to HYP, labs 2 on).
+/// A physical interrupt while a guest ran (HCR.IMO routes them to HYP).
 extern "C" void mv_hyp_irq() {
-    if (!scheduling()) panic("unexpected IRQ in HYP mode");
-    handle_irq();
-    reschedule();
+    run_irq();
+    run_after_trap();
 }
 
 /// An exception in the microvisor itself: a bug.

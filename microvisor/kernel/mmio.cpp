@@ -6,7 +6,7 @@
 #include "kernel/lab.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
-#include "vdev/vpl011.hpp"
+#include "kernel/registry.hpp"
 
 namespace mv {
 
@@ -18,10 +18,12 @@ bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
     MV_LAB_TODO(3);
 }
 
-// Decode (HPFAR and HDFAR from arch::read<reg::...>()); accept only the
-// emulated PL011 [VPL011_BASE, VPL011_BASE + VPL011_SIZE), and not SRT = 15.
-// Store: vpl011_write(*vcpu.vm, offset, size, the low `size` bytes of
-// vcpu.reg(SRT)). Load: vpl011_read(...), cut to `size` bytes, sign-extended
+// Decode (HPFAR and HDFAR from arch::read<reg::...>()); refuse SRT = 15.
+// Find the device of the registry's device table (registry().device[i] for
+// i < registry().ndevices) whose [base, base + size) holds the address;
+// none: return false. offset = address - base.
+// Store: device.write(*vcpu.vm, offset, size, the low `size` bytes of
+// vcpu.reg(SRT)). Load: device.read(...), cut to `size` bytes, sign-extended
 // when SSE is set and the top bit is 1, into vcpu.set_reg(SRT, v). Then skip
 // the instruction (hsr.instr_len()) and return true.
 bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {

@@ -26,14 +26,11 @@ struct MmioAccess {
 /// load with writeback...), and it cannot be emulated. (Lab 3)
 bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out);
 
-/// Emulate the trapped access if it hits a device the microvisor emulates:
-/// for a load, write the (sign- or zero-extended) value into the guest's
+/// Emulate the trapped access if it hits a device of the registry's device
+/// table (registry().device[0 .. ndevices)): for a load, write the (sign- or zero-extended) value into the guest's
 /// register; for a store, hand the register's low `size` bytes to the device;
 /// then skip the instruction. False if the address is no emulated device's,
 /// or the access cannot be decoded. (Lab 3)
 bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr);
-
-/// For Lab 1's handle_guest_abort: emulate in systems of Lab 3 on; false otherwise.
-bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr);
 
 }  // namespace mv

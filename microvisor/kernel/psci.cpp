@@ -11,11 +11,12 @@ namespace mv {
 // Answer the PSCI call `fid` (the guest's r0), results to vcpu.r(0):
 //  - PSCI_VERSION: MV_PSCI_VERSION_1_0;
 //  - PSCI_FEATURES: 0 if the function ID in vcpu.r(1) is one this function
-//    implements or one psci_smp_implemented() accepts, MV_NOT_SUPPORTED otherwise;
+//    implements or one a later lab registered (registry().psci_call(id) is
+//    not nullptr), MV_NOT_SUPPORTED otherwise;
 //  - PSCI_SYSTEM_OFF: vm_power_off() the caller's VM;
 //  - PSCI_SYSTEM_RESET: vm_reset() the caller's VM;
-//  - anything else: psci_smp_call() (CPU_ON & co., Lab 2), and
-//    MV_NOT_SUPPORTED if that returns false.
+//  - anything else: the handler registry().psci_call(fid) returns (Lab 2
+//    registers CPU_ON, CPU_OFF, AFFINITY_INFO), or MV_NOT_SUPPORTED if none.
 void psci_call(Vcpu& vcpu, u32 fid) {
     MV_LAB_TODO(1);
 }

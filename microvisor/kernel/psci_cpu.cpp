@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: PSCI CPU_ON, CPU_OFF and AFFINITY_INFO for the vCPUs of one VM.
-#include "kernel/hypercall.hpp"
+#include "kernel/psci_cpu.hpp"
 #include "kernel/lab.hpp"
-#include "kernel/scheduler.hpp"
+#include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"
@@ -14,12 +14,12 @@ namespace mv {
 
 // Start vCPU `mpidr` of the caller's VM at `entry` with r0 = context_id.
 // Only a vCPU that is off can start (else MV_ALREADY_ON): reset() it, set
-// r0, make it runnable and add it to the scheduler. Returns MV_OK.
+// r0, make it runnable and add it to the run queues. Returns MV_OK.
 i32 psci_cpu_on(Vcpu& caller, u32 mpidr, u32 entry, u32 context_id) {
     MV_LAB_TODO(2);
 }
 
-// The caller stops: out of the scheduler, state off. When no vCPU of its VM
+// The caller stops: out of the run queues, state off. When no vCPU of its VM
 // is left on, the VM is powered off (vm_power_off()).
 void psci_cpu_off(Vcpu& caller) {
     MV_LAB_TODO(2);

@@ -4,7 +4,6 @@
 
 #include "arch.hpp"
 #include "kernel/lab.hpp"
-#include "kernel/mmio.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
@@ -50,8 +49,9 @@ u32 external_abort_fsr(bool lpae, bool on_table_walk, bool write) {
 
 // A stage-2 abort (class pabt_lower or dabt_lower): the guest touched memory
 // outside its regions. The faulting address is HIFAR (fetch) or HDFAR (data).
-//  - first, try_emulate_mmio(vcpu, hsr): in Lab 3 systems the access may be
-//    to an emulated device's register; if it returns true, you are done;
+//  - first, try_emulate_mmio(vcpu, hsr) (kernel/registry.hpp): from Lab 3 on
+//    the access may be to an emulated device's register; if it returns true,
+//    you are done;
 //  - vm.config->on_fault == FaultPolicy::Stop: vm_crash() the VM;
 //  - a fetch fault within the 32 bytes of the guest's own vector table: it could
 //    never handle it, so vm_crash() it too;

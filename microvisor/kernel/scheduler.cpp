@@ -1,36 +1,149 @@
 // SPDX-License-Identifier: MIT
-// Lab 2: the run queues: fixed priorities, round robin within a priority.
-#include "kernel/lab.hpp"
+// The scheduler (Lab 2 on): the glue between traps, the HYP timer and Lab 2's
+// pieces (RunQueues, save/restore_context, on_hyp_timer, block_until_event, VFP).
 #include "kernel/scheduler.hpp"
 
+#include "arch.hpp"
+#include "drivers/gic.hpp"
+#include "kernel/console.hpp"
+#include "kernel/console_input.hpp"
+#include "kernel/context.hpp"
+#include "kernel/run.hpp"
+#include "kernel/run_queues.hpp"
+#include "kernel/system.hpp"
+#include "kernel/vfp.hpp"
+#include "kernel/waiting.hpp"
+#include "kernel/waking.hpp"
+
 namespace mv {
+namespace {
 
-// Read the drawing in kernel/scheduler.hpp first. The members: head_[p] and
-// tail_[p] of each priority's queue, linked through Vcpu::next; nonempty_,
-// one bit per priority; and in each Vcpu, `queued` and `priority`.
+bool changed = false;     // run_after_trap() must reschedule
+u64 slice_end = 0;        // physical count at which the running vCPU's slice ends
+u64 slice_ticks = 0;
 
-// Append v to the tail of queue v.priority (if it is not queued already),
-// mark it queued and its priority non-empty.
-void Scheduler::add(Vcpu& v) {
-    MV_LAB_TODO(2);
+constexpr u32 CNTHP_ENABLE = 1u << 0;
+
+u64 now() { return arch::read64<reg::CNTPCT>(); }
+
+void arm_hyp_timer(u64 deadline) {
+    arch::write64<reg::CNTHP_CVAL>(deadline);
+    arch::write<reg::CNTHP_CTL>(CNTHP_ENABLE);
+    arch::isb();
 }
 
-// Unlink v from its queue (if queued), keep tail_ right, clear `queued`, and
-// clear the priority's bit when its queue becomes empty.
-void Scheduler::remove(Vcpu& v) {
-    MV_LAB_TODO(2);
+// The earliest moment a vCPU that is not running wants its timer's event.
+u64 earliest_deadline() {
+    u64 earliest = NEVER;
+    for (u32 i = 0; i < system_config.nvcpus; ++i) {
+        const Vcpu& v = system_config.vcpu_pool[i];
+        bool waits = v.state == VcpuState::blocked ||
+                     (v.state == VcpuState::runnable && v.priority != v.vm->config->priority);
+        if (waits && &v != running_vcpu()) {
+            u64 d = timer_deadline(v);
+            if (d < earliest) earliest = d;
+        }
+    }
+    return earliest;
 }
 
-// The head of the highest non-empty queue, or nullptr. Use the bitmap: scan
-// its words from the top and find the highest set bit (__builtin_clz).
-Vcpu* Scheduler::pick() const {
-    MV_LAB_TODO(2);
+// Nothing may run: sleep in WFI until a timer deadline wakes somebody.
+void idle() {
+    end_if_all_finished();
+    u64 deadline = earliest_deadline();
+    if (deadline == NEVER) {
+        kprintf("MV: every vCPU waits and no timer is armed to wake any of them: stopping\n");
+        for (u32 i = 0; i < system_config.nvms; ++i) {
+            Vm& vm = system_config.vm_pool[i];
+            if (!vm.finished()) vm_crash(vm, "deadlocked: all its vCPUs wait for nothing");
+        }
+        end_if_all_finished();
+    }
+    arm_hyp_timer(deadline);
+    arch::wait_for_interrupt();  // IRQs stay masked in HYP mode: WFI wakes, nothing is taken
+    run_irq();
 }
 
-// Move v to the tail of its own queue (round robin). A vCPU alone in its
-// queue, or already at the tail, stays where it is.
-void Scheduler::rotate(Vcpu& v) {
-    MV_LAB_TODO(2);
+}  // namespace
+
+void need_reschedule() { changed = true; }
+
+void run_start() {
+    slice_ticks = static_cast<u64>(arch::read<reg::CNTFRQ>()) * system_config.time_slice_us / 1000000;
+    if (slice_ticks == 0) slice_ticks = 1;
+    gic::init();
+    gic::enable(gic::PPI_HYP_TIMER, 0x80);
+    run_queues.clear();
+    for (u32 i = 0; i < system_config.nvms; ++i) vm_start(system_config.vm_pool[i]);
+    reschedule();
+}
+
+void run_ready(Vcpu& v) {
+    run_queues.add(v);  // reschedule() loads its state when it runs
+    changed = true;
+}
+
+void run_stop(Vcpu& v) {
+    run_queues.remove(v);
+    changed = true;
+}
+
+void run_wait(Vcpu& v, bool wfe) {
+    if (wfe)
+        vcpu_yield(v);  // no SEV tracking: a WFE gives the CPU away and comes back
+    else
+        block_until_event(v);
+    changed = true;
+}
+
+void run_after_trap() {
+    if (changed) reschedule();
+}
+
+void reschedule() {
+    Vcpu* next = run_queues.pick();
+    Vcpu* running = running_vcpu();  // whose GuestContext is live in the hardware
+    if (running != nullptr && next != running) {
+        save_context(*running);
+        forget_running();
+        running = nullptr;
+    }
+    while (next == nullptr) {
+        idle();
+        next = run_queues.pick();
+    }
+    if (next != running) {
+        restore_context(*next);
+        switch_to(*next);  // now the running vCPU
+        vfp_trap_update(*next);
+        slice_end = now() + slice_ticks;
+    }
+    // The same vCPU goes on: its slice goes on too, time in HYP included. If
+    // it is over, the timer fires as soon as the guest runs: the tick is not lost.
+    u64 deadline = earliest_deadline();
+    arm_hyp_timer(deadline < slice_end ? deadline : slice_end);
+    changed = false;
+}
+
+void run_irq() {
+    u32 iar = gic::ack();
+    u32 id = iar & gic::IAR_ID_MASK;
+    if (id == gic::SPURIOUS) return;
+    if (id == gic::PPI_HYP_TIMER) {
+        console_input_poll();  // Ctrl-A <n> moves the focus even if no VM reads
+        // The timer's output is a level: it stays asserted until the timer is
+        // disarmed. reschedule() arms it again.
+        arch::write<reg::CNTHP_CTL>(0);
+        u64 t = now();
+        Vcpu* running = running_vcpu();
+        bool slice_over = running != nullptr && t >= slice_end;
+        on_hyp_timer(running, t, slice_over);
+        if (slice_over) slice_end = t + slice_ticks;  // the tick is taken: a new slice, whoever runs it
+        changed = true;
+    } else {
+        kprintf("MV: unexpected interrupt %u ignored\n", id);
+    }
+    gic::eoi(iar);
 }
 
 }  // namespace mv

@@ -1,26 +1,28 @@
 // SPDX-License-Identifier: MIT
-// The running system: VM bookkeeping and what runs next.
+// The running system: VM bookkeeping, the running vCPU, and the end.
 #include "kernel/system.hpp"
 
 #include "arch.hpp"
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/registry.hpp"
+#include "kernel/vm_memory.hpp"
+#include "mm/lpae.hpp"
 
 namespace mv {
 namespace {
 
 Vcpu* current = nullptr;
-TablePool pool;
 u32 boot_sctlr = 0;  // SCTLR as the board reset it: what a fresh guest finds
 
 // HCR (ARM ARM B4.1.65): what traps to HYP while a guest runs.
 constexpr u32 HCR_VM = 1u << 0;     // stage-2 translation on
+constexpr u32 HCR_IMO = 1u << 4;    // physical IRQs to HYP (the HYP timer)
 constexpr u32 HCR_TWI = 1u << 13;   // trap WFI
 constexpr u32 HCR_TWE = 1u << 14;   // trap WFE
 constexpr u32 HCR_TSC = 1u << 19;   // trap SMC
-constexpr u32 HCR_IMO = 1u << 4;    // physical IRQs to HYP (labs 2 on: the HYP timer)
-constexpr u32 GUEST_HCR = HCR_VM | HCR_TWI | HCR_TWE | HCR_TSC;
-// CNTHCTL (B4.1.26): PL1 may read the physical counter (PL1PCTEN) but not
+constexpr u32 GUEST_HCR = HCR_VM | HCR_IMO | HCR_TWI | HCR_TWE | HCR_TSC;
+// CNTHCTL (B4.1.22): PL1 may read the physical counter (PL1PCTEN) but not
 // use the physical timer, which the VMs would have to share.
 constexpr u32 CNTHCTL_PL1PCTEN = 1u << 0;
 // HDCR (B4.1.66): trap the debug registers (TDRA, TDOSA, TDA); HPMN keeps all PMU counters guest-visible.
@@ -31,26 +33,26 @@ constexpr u32 HSTR_T15 = 1u << 15;
 }  // namespace
 
 void system_init() {
+    if (registry().error != nullptr) panic("registry: %s", registry().error);
     boot_sctlr = arch::read<reg::SCTLR>();
     Vcpu* next_vcpu = system_config.vcpu_pool;
     for (u32 i = 0; i < system_config.nvms; ++i) {
         Vm& vm = system_config.vm_pool[i];
         vm.config = &system_config.vms[i];
         vm.vcpus = next_vcpu;
+        vm.uart.vm_id = i;
         for (u32 c = 0; c < vm.config->vcpus; ++c) {
             next_vcpu[c].vm = &vm;
             next_vcpu[c].id = c;
         }
         next_vcpu += vm.config->vcpus;
     }
-    arch::write<reg::HCR>(scheduling() ? GUEST_HCR | HCR_IMO : GUEST_HCR);
+    arch::write<reg::HCR>(GUEST_HCR);
     arch::write<reg::CNTHCTL>(CNTHCTL_PL1PCTEN);
     arch::write<reg::HDCR>(HDCR_TRAP_DEBUG | ((arch::read<reg::PMCR>() >> 11) & 0x1f));
     arch::write<reg::HSTR>(HSTR_T15);
-    arch::write<reg::VTCR>(boot_vtcr());
-    if (own_stage2())
-        pool.init(system_config.table_storage, system_config.table_pages,
-                  arch::virt_to_phys(system_config.table_storage));
+    arch::write<reg::VTCR>(lpae::VTCR_VALUE);
+    vm_memory_init();
     arch::isb();
 }
 
@@ -62,13 +64,10 @@ void forget_running() { current = nullptr; }
 
 u32 guest_reset_sctlr() { return boot_sctlr; }
 
-TablePool& table_pool() { return pool; }
-
-
 void switch_to(Vcpu& v) {
     current = &v;
     arch::write<reg::HTPIDR>(static_cast<u32>(arch::virt_to_phys(&v.frame)));
-    arch::write64<reg::VTTBR>(v.vm->vttbr());
+    arch::write64<reg::VTTBR>(vm_vttbr(*v.vm));
     arch::write<reg::VMPIDR>((1u << 31) | v.id);
     arch::write<reg::VPIDR>(arch::read<reg::MIDR>());
     arch::isb();
@@ -100,17 +99,13 @@ void reset_guest_cpu_state(const Vcpu& v) {
     arch::isb();
 }
 
-void run_next() {
-    for (u32 i = 0; i < system_config.nvms; ++i) {
-        Vm& vm = system_config.vm_pool[i];
-        if (vm.state == VmState::idle) {
-            vm_start(vm);
-            return;
-        }
-    }
+void end_if_all_finished() {
     bool crashed = false;
-    for (u32 i = 0; i < system_config.nvms; ++i)
-        crashed = crashed || system_config.vm_pool[i].state == VmState::crashed;
+    for (u32 i = 0; i < system_config.nvms; ++i) {
+        const Vm& vm = system_config.vm_pool[i];
+        if (!vm.finished()) return;
+        crashed = crashed || vm.state == VmState::crashed;
+    }
     if (crashed) {
         kprintf("MV: system halted: a VM crashed\n");
         arch::exit_system(static_cast<int>(ExitStatus::vm_crashed));

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The running system: its VMs, the current vCPU and what runs next.
+// The running system: its VMs, the vCPU whose state is live in the hardware,
+// and the end of the system.
 #pragma once
 
-#include "kernel/config.hpp"
-#include "mm/table_pool.hpp"
+#include "config/system_config.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
 namespace mv {
 
-/// Bind the VM and vCPU objects to the system description.
+/// Bind the VM and vCPU objects to the system description; set up what
+/// traps to HYP while guests run.
 void system_init();
 
 /// The vCPU whose frame the trap entry saved.
@@ -20,29 +21,21 @@ Vcpu& current_vcpu();
 Vcpu* running_vcpu();
 
 /// The running vCPU's hardware state is stale (it was reset): the next
-/// reschedule() loads it from its GuestContext instead of saving over it.
+/// switch loads it from its GuestContext instead of saving over it.
 void forget_running();
 
-/// Make `v` the vCPU that HYP exit resumes: its frame, stage-2 map and VM state.
+/// Make `v` the vCPU that HYP exit resumes: its frame, stage-2 map and identity.
 void switch_to(Vcpu& v);
 
-/// The current vCPU cannot go on: pick the next one to run, or end the
-/// system when every VM has finished. (Lab 1: VMs run one after another.)
-void run_next();
-
-/// Reset the PL1 state a guest OS owns (CP15, banked registers) for a fresh start.
+/// Reset the PL1 state a guest OS owns (CP15, banked registers) in the
+/// hardware, for a vCPU that starts afresh without a saved context.
 void reset_guest_cpu_state(const Vcpu& v);
 
 /// SCTLR as the board reset it: what a freshly started guest finds.
 u32 guest_reset_sctlr();
 
-/// Labs 2 on: every vCPU scheduled, a context switch when another one runs.
-inline bool scheduling() { return system_config.lab >= 2; }
-
-/// Labs 3 on: every VM has its own Stage2 tables (not the coarse boot map).
-inline bool own_stage2() { return system_config.lab >= 3; }
-
-/// The pool the VMs' stage-2 tables come from (Lab 3 on).
-TablePool& table_pool();
+/// Every VM has finished: end the system, with status 1 if one crashed.
+/// Returns if some VM has not finished.
+void end_if_all_finished();
 
 }  // namespace mv

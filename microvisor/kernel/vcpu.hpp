@@ -3,9 +3,9 @@
 #pragma once
 
 #include "kernel/context.hpp"
-#include "kernel/frame.hpp"
-#include "kernel/psr.hpp"
-#include "kernel/vfp_state.hpp"
+#include "arch/armv7/frame.hpp"
+#include "arch/armv7/psr.hpp"
+#include "arch/armv7/vfp_state.hpp"
 #include "lib/types.hpp"
 
 namespace mv {

@@ -3,7 +3,7 @@
 // another vCPU touches it: only then are they saved and the new ones loaded.
 #include "arch.hpp"
 #include "kernel/lab.hpp"
-#include "kernel/trap.hpp"
+#include "kernel/vfp.hpp"
 #include "kernel/vcpu.hpp"
 
 namespace mv {

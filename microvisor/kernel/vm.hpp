@@ -2,9 +2,8 @@
 // A virtual machine: an isolated guest-physical address space and its vCPUs.
 #pragma once
 
-#include "kernel/config.hpp"
+#include "config/system_config.hpp"
 #include "lib/types.hpp"
-#include "mm/boot_map.hpp"
 #include "mm/stage2.hpp"
 #include "vdev/vpl011.hpp"
 
@@ -21,33 +20,28 @@ enum class VmState : u8 {
 
 class Vm final {
 public:
-    BootMap boot_map;                ///< the coarse identity stage-2 map of labs 1-2
-    Stage2 stage2;                   ///< the VM's own stage-2 tables (Lab 3 on)
+    Stage2 stage2;                   ///< the VM's stage-2 tables (Lab 3's kernel/vm_memory.cpp)
     const VmConfig* config = nullptr;
     Vcpu* vcpus = nullptr;           ///< config->vcpus of them
     VmState state = VmState::idle;
     bool at_line_start = true;       ///< console prefixing
     u64 cntvoff = 0;                 ///< the VM's virtual counter offset: time starts at 0 for it
-    Vpl011 uart;                     ///< its emulated PL011 (Lab 3 on)
+    Vpl011 uart;                     ///< its emulated PL011 (registered by Lab 3)
 
     u32 id() const { return config->id; }
     const char* name() const { return config->name; }
     bool finished() const { return state == VmState::powered_off || state == VmState::crashed; }
     /// The VMID of the VM's TLB entries: 0 is left unused.
     u8 vmid() const { return static_cast<u8>(id() + 1); }
-    /// VTTBR while the VM runs: its boot map (labs 1-2) or its Stage2 (Lab 3 on).
-    u64 vttbr() const;
 };
 
-/// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point. Other vCPUs stay off.
+/// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point and
+/// make it ready to run. Other vCPUs stay off.
 void vm_start(Vm& vm);
 /// PSCI SYSTEM_OFF: the VM ends normally.
 void vm_power_off(Vm& vm);
-/// PSCI SYSTEM_RESET: vCPU 0 restarts at the entry point, memory is kept.
+/// PSCI SYSTEM_RESET: all its memory mapped again, vCPU 0 restarts at the entry point.
 void vm_reset(Vm& vm);
-/// Lab 3 on: map guest-physical [gpa, gpa + size), which lies in region `r` of
-/// the VM's description, to the memory the region gives it, with its permissions.
-S2Status vm_map_region(Vm& vm, const MemRegion& r, u32 gpa, u32 size);
 /// Stop the VM because of what it did; prints `MV: VM <id> (<name>) crashed: <why>`.
 void vm_crash(Vm& vm, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 

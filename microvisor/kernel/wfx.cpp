@@ -2,15 +2,16 @@
 // Lab 1: trapped WFI/WFE and SMC.
 #include "kernel/lab.hpp"
 #include "kernel/reflect.hpp"
+#include "kernel/run.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"
 
 namespace mv {
 
 // A trapped WFI or WFE: vcpu.frame.elr points AT the instruction. Resume
-// after it (it is 2 or 4 bytes long: hsr.il), then call vcpu_wait(vcpu, wfe)
-// with wfe = ISS bit 0: in Lab 1 systems it returns at once, from Lab 2 on it
-// blocks the vCPU until its timer fires.
+// after it (it is 2 or 4 bytes long: hsr.il), then call run_wait(vcpu, wfe)
+// (kernel/run.hpp) with wfe = ISS bit 0: in a Lab 1 image it returns at once,
+// from Lab 2 on the scheduler blocks the vCPU until its timer fires.
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
     MV_LAB_TODO(1);
 }

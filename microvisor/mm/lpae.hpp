@@ -51,4 +51,13 @@ inline constexpr u64 XN = 1ull << 54;          ///< execute never
 
 inline constexpr u64 ADDR_MASK = 0x000000fffffff000ull;  ///< output address bits[39:12]
 
+// VTCR (ARM ARM B4.1.159): how the stage-2 walk of every VM goes.
+inline constexpr u32 VTCR_RES1 = 1u << 31;        ///< bit 31 is RES1: write it as one
+inline constexpr u32 VTCR_SH0_INNER = 3u << 12;   ///< table walks: inner shareable
+inline constexpr u32 VTCR_ORGN0_WBWA = 1u << 10;  ///< outer write-back write-allocate
+inline constexpr u32 VTCR_IRGN0_WBWA = 1u << 8;   ///< inner write-back write-allocate
+inline constexpr u32 VTCR_SL0_LEVEL1 = 1u << 6;   ///< the walk starts at level 1
+/// T0SZ = 0 (bits 3:0) and S = 0 (bit 4): a 32-bit IPA space of 4 GiB.
+inline constexpr u32 VTCR_VALUE = VTCR_RES1 | VTCR_SH0_INNER | VTCR_ORGN0_WBWA | VTCR_IRGN0_WBWA | VTCR_SL0_LEVEL1;
+
 }  // namespace mv::lpae

@@ -45,7 +45,12 @@ S2Attrs s2_attrs(u64 descriptor);
 class Stage2 final {
 public:
     /// Take a level-1 table from `pool`; the VM's TLB entries are tagged with `vmid`.
-    bool init(TablePool& pool, u8 vmid);
+    bool init(TablePool& pool, u8 vmid) {
+        pool_ = &pool;
+        vmid_ = vmid;
+        l1_ = pool.alloc();
+        return l1_ != 0;
+    }
 
     /// Map guest-physical [gpa, gpa + size) to physical [pa, pa + size). (Lab 3)
     S2Status map(u32 gpa, u64 pa, u32 size, const S2Attrs& a);

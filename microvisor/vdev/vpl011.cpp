@@ -3,9 +3,7 @@
 // registers Linux's AMBA bus probes.
 #include "vdev/vpl011.hpp"
 
-#include "kernel/config.hpp"
-#include "kernel/console.hpp"
-#include "kernel/vm.hpp"
+#include "vdev/port.hpp"
 
 namespace mv {
 namespace {
@@ -29,61 +27,17 @@ constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
 constexpr u32 FR_TXFE = 1u << 7;  ///< transmit FIFO empty (the virtual FIFO never fills)
 constexpr u32 ID_BYTES[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
-constexpr int CTRL_A = 0x01;  // then a digit: the VM that gets the input
-
-u32 focus = 0;
-bool escape = false;
-u8 queue[64];  // typed, not yet read by the VM with the focus
-u32 head = 0, count = 0;
-
-bool has_focus(const Vm& vm) { return vm.id() == focus; }
-
-int pop() {
-    vpl011_poll_input();
-    if (count == 0) return -1;
-    u8 c = queue[head];
-    head = (head + 1) % sizeof(queue);
-    --count;
-    return c;
-}
-
 }  // namespace
 
-u32 vpl011_focus() { return focus; }
-
-void vpl011_poll_input() {
-    for (int c = console_getc(); c >= 0; c = console_getc()) {
-        if (escape) {
-            escape = false;
-            u32 n = static_cast<u32>(c - '0');
-            if (c >= '0' && n < system_config.nvms) {
-                focus = n;
-                count = 0;  // what was typed for the old focus is not the new one's
-                kprintf("\nMV: input goes to VM %u (%s)\n", n, system_config.vm_pool[n].name());
-                continue;
-            }
-        } else if (c == CTRL_A) {
-            escape = true;
-            continue;
-        }
-        if (count < sizeof(queue)) {
-            queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
-            ++count;
-        }
-    }
-}
-
-u32 vpl011_read(Vm& vm, u32 offset, u32 size) {
-    Vpl011& u = vm.uart;
+u32 vpl011_read(Vpl011& u, u32 offset, u32 /*size: every register reads whole*/) {
     if (offset >= ID && offset < ID + 32) return ID_BYTES[(offset - ID) / 4];
     switch (offset) {
     case DR: {
-        int c = has_focus(vm) ? pop() : -1;
+        int c = port::console_in(u.vm_id);
         return c < 0 ? 0 : static_cast<u32>(c);
     }
     case FR:
-        vpl011_poll_input();
-        return FR_TXFE | (has_focus(vm) && count > 0 ? 0 : FR_RXFE);
+        return FR_TXFE | (port::console_in_ready(u.vm_id) ? 0 : FR_RXFE);
     case IBRD: return u.ibrd;
     case FBRD: return u.fbrd;
     case LCR_H: return u.lcr_h;
@@ -96,14 +50,11 @@ u32 vpl011_read(Vm& vm, u32 offset, u32 size) {
     }
 }
 
-void vpl011_write(Vm& vm, u32 offset, u32 size, u32 value) {
-    Vpl011& u = vm.uart;
+void vpl011_write(Vpl011& u, u32 offset, u32 /*size*/, u32 value) {
     switch (offset) {
-    case DR: {
-        u8 c = static_cast<u8>(value);
-        console_guest_write(vm, &c, 1);
+    case DR:
+        port::console_out(u.vm_id, static_cast<u8>(value));
         break;
-    }
     case IBRD: u.ibrd = value & 0xffff; break;
     case FBRD: u.fbrd = value & 0x3f; break;
     case LCR_H: u.lcr_h = value & 0xff; break;

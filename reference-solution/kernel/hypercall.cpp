@@ -10,30 +10,12 @@
 namespace mv {
 namespace {
 
-// The vendor-hypervisor calls, indexed by function number (MV_CALL_* & 0xffff).
-// Numbers without an entry (later labs) answer MV_NOT_SUPPORTED.
-constexpr HypercallFn vendor_calls[] = {
-    hc_null,           // 0 MV_CALL_NULL
-    hc_console_write,  // 1 MV_CALL_CONSOLE_WRITE
-    hc_vcpu_yield,     // 2 MV_CALL_VCPU_YIELD
-    hc_vm_info,        // 3 MV_CALL_VM_INFO
-    nullptr,           // 4 MV_CALL_VIRQ_RAISE (lab 4)
-    nullptr,           // 5 MV_CALL_CHANNEL_SEND (lab 5)
-    nullptr,           // 6 MV_CALL_CHANNEL_RECV (lab 5)
-    nullptr,           // 7 MV_CALL_CHANNEL_STATUS (lab 5)
-    hc_priority_waive, // 8 MV_CALL_PRIORITY_WAIVE
-    hc_trap_count,     // 9 MV_CALL_TRAP_COUNT
-    hc_mem_unmap,      // 10 MV_CALL_MEM_UNMAP (lab 3)
-    hc_mem_map,        // 11 MV_CALL_MEM_MAP (lab 3)
-};
-constexpr u32 n_vendor_calls = sizeof(vendor_calls) / sizeof(vendor_calls[0]);
-static_assert((MV_CALL_MEM_MAP & MV_SMCCC_FUNC_MASK) == n_vendor_calls - 1);
-
 constexpr u16 SMCCC_REVISION_QUERY = MV_CALL_REVISION & MV_SMCCC_FUNC_MASK;
 
 void vendor_call(Vcpu& vcpu, const SmcccId& id) {
-    if (id.number < n_vendor_calls && vendor_calls[id.number] != nullptr) {
-        vendor_calls[id.number](vcpu);
+    const Registry& r = registry();
+    if (id.number < Registry::VENDOR_CALLS && r.vendor[id.number] != nullptr) {
+        r.vendor[id.number](vcpu);
     } else if (id.number == SMCCC_REVISION_QUERY) {
         hc_revision(vcpu);
     } else {

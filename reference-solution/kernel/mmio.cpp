@@ -5,7 +5,7 @@
 #include "arch.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
-#include "vdev/vpl011.hpp"
+#include "kernel/registry.hpp"
 
 namespace mv {
 
@@ -22,13 +22,18 @@ bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
 bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
     MmioAccess a;
     if (!decode_mmio(hsr, arch::read<reg::HPFAR>(), arch::read<reg::HDFAR>(), a)) return false;
-    if (a.gpa < VPL011_BASE || a.gpa - VPL011_BASE >= VPL011_SIZE || a.reg == 15) return false;
-    u32 offset = a.gpa - VPL011_BASE;
+    if (a.reg == 15) return false;  // a load into the PC is no device access we emulate
+    const Registry& r = registry();
+    const MmioDevice* dev = nullptr;
+    for (u32 i = 0; i < r.ndevices && dev == nullptr; ++i)
+        if (a.gpa - r.device[i].base < r.device[i].size) dev = &r.device[i];
+    if (dev == nullptr) return false;
+    u32 offset = a.gpa - dev->base;
     if (a.write) {
         u32 mask = a.size == 4 ? 0xffffffffu : (1u << (8 * a.size)) - 1;
-        vpl011_write(*vcpu.vm, offset, a.size, vcpu.reg(a.reg) & mask);
+        dev->write(*vcpu.vm, offset, a.size, vcpu.reg(a.reg) & mask);
     } else {
-        u32 v = vpl011_read(*vcpu.vm, offset, a.size);
+        u32 v = dev->read(*vcpu.vm, offset, a.size);
         if (a.size < 4) {
             u32 bits = 8 * a.size;
             v &= (1u << bits) - 1;

@@ -29,7 +29,7 @@ void psci_call(Vcpu& vcpu, u32 fid) {
         break;
     case PSCI_FEATURES:
         // 0 for a function we implement (no feature flags), NOT_SUPPORTED otherwise.
-        vcpu.r(0) = implemented(vcpu.r(1)) || psci_smp_implemented(vcpu.r(1))
+        vcpu.r(0) = implemented(vcpu.r(1)) || registry().psci_call(vcpu.r(1)) != nullptr
                         ? 0
                         : static_cast<u32>(MV_NOT_SUPPORTED);
         break;
@@ -40,8 +40,11 @@ void psci_call(Vcpu& vcpu, u32 fid) {
         vm_reset(*vcpu.vm);      // the guest restarts at its entry point
         break;
     default:
-        // CPU_ON, CPU_OFF and AFFINITY_INFO in systems of Lab 2 on.
-        if (!psci_smp_call(vcpu, fid)) vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
+        // The functions later labs register (Lab 2: CPU_ON, CPU_OFF, AFFINITY_INFO).
+        if (HypercallFn fn = registry().psci_call(fid); fn != nullptr)
+            fn(vcpu);
+        else
+            vcpu.r(0) = static_cast<u32>(MV_NOT_SUPPORTED);
         break;
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: PSCI CPU_ON, CPU_OFF and AFFINITY_INFO for the vCPUs of one VM.
-#include "kernel/hypercall.hpp"
-#include "kernel/scheduler.hpp"
+#include "kernel/psci_cpu.hpp"
+#include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"
@@ -28,12 +28,12 @@ i32 psci_cpu_on(Vcpu& caller, u32 mpidr, u32 entry, u32 context_id) {
     t->reset(entry);           // fresh registers, SVC mode, the VM's priority
     t->r(0) = context_id;      // PSCI: the context ID arrives in r0
     t->state = VcpuState::runnable;
-    scheduler.add(*t);
+    run_queues.add(*t);
     return MV_OK;
 }
 
 void psci_cpu_off(Vcpu& caller) {
-    scheduler.remove(caller);
+    run_queues.remove(caller);
     caller.state = VcpuState::off;
     Vm& vm = *caller.vm;
     for (u32 i = 0; i < vm.config->vcpus; ++i)

@@ -3,7 +3,6 @@
 #include "kernel/reflect.hpp"
 
 #include "arch.hpp"
-#include "kernel/mmio.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
@@ -39,7 +38,7 @@ void take_exception(Vcpu& vcpu, Mode mode, u32 offset, u32 lr, bool mask_async_a
 }  // namespace
 
 void inject_undef(Vcpu& vcpu, u32 instr_addr, bool thumb) {
-    // LR_und is the address of the next instruction: +4 in ARM state, +2 in Thumb (B1.9.6).
+    // LR_und is the address of the next instruction: +4 in ARM state, +2 in Thumb (B1.9.2).
     take_exception(vcpu, Mode::und, VECTOR_UNDEF, instr_addr + (thumb ? 2 : 4), false);
 }
 
@@ -70,7 +69,7 @@ u32 external_abort_fsr(bool lpae, bool on_table_walk, bool write) {
 }
 
 void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
-    if (try_emulate_mmio(vcpu, hsr)) return;  // an emulated device's register (Lab 3 systems)
+    if (try_emulate_mmio(vcpu, hsr)) return;  // an emulated device's register (Lab 3 on)
     bool fetch = hsr.ec == Ec::pabt_lower;
     u32 far = fetch ? arch::read<reg::HIFAR>() : arch::read<reg::HDFAR>();
     Vm& vm = *vcpu.vm;

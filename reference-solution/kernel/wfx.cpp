@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 1: trapped WFI/WFE and SMC.
 #include "kernel/reflect.hpp"
+#include "kernel/run.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"
 
@@ -8,10 +9,10 @@ namespace mv {
 
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {
     // ELR_hyp holds the WFI/WFE itself: resume after it (16-bit or 32-bit,
-    // by the IL bit), once there is something to resume for. Lab 1 systems
-    // have nothing to wait for; from Lab 2 on vcpu_wait() blocks the vCPU.
+    // by the IL bit), once there is something to resume for: run_wait()
+    // lets the scheduler block the vCPU or give the CPU away.
     vcpu.skip_instruction(hsr.instr_len());
-    vcpu_wait(vcpu, (hsr.iss & 1) != 0);  // ISS bit 0: WFE
+    run_wait(vcpu, (hsr.iss & 1) != 0);  // ISS bit 0: WFE
 }
 
 void handle_smc(Vcpu& vcpu, const Hsr&) {

@@ -4,8 +4,8 @@
 // arch/fake/arch.hpp offers the same names for host tests. Keep the two in step.
 #pragma once
 
-#include "kernel/psr.hpp"
-#include "kernel/vfp_state.hpp"
+#include "arch/armv7/psr.hpp"
+#include "arch/armv7/vfp_state.hpp"
 #include "lib/types.hpp"
 #include "sysregs.hpp"
 
@@ -53,7 +53,7 @@ inline void isb() { asm volatile("isb" ::: "memory"); }
 inline void dsb() { asm volatile("dsb sy" ::: "memory"); }
 inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
 
-// --- the guest's banked registers (MRS/MSR banked, ARM ARM B9.3.9) ----------
+// --- the guest's banked registers (MRS and MSR banked, ARM ARM B9.3.9 and B9.3.10) ----------
 // While a vCPU runs, its banked LR, SP and SPSR of each PL1 mode live in the
 // hardware registers; HYP mode reaches them without switching mode.
 u32 banked_lr(Mode m);

@@ -8,7 +8,7 @@
 _start:
     ldr     sp, =__stack_top
     ldr     r0, =hyp_vectors
-    mcr     p15, 4, r0, c12, c0, 0      @ HVBAR: our vectors (B4.1.89)
+    mcr     p15, 4, r0, c12, c0, 0      @ HVBAR: our vectors (B4.1.77)
     isb
     ldr     r0, =__bss_start            @ zero .bss (it holds the VMs and vCPUs)
     ldr     r1, =__bss_end

@@ -20,9 +20,9 @@ constexpr u64 block(u32 gib, bool ram) {
                : d | lpae::attr_index(ATTR_DEVICE) | lpae::XN;
 }
 
-// HTCR (B4.1.76): T0SZ=0 (4 GiB), walks cached write-back and inner shareable.
+// HTCR (B4.1.74): T0SZ=0 (4 GiB), walks cached write-back and inner shareable.
 constexpr u32 HTCR_VALUE = (1u << 31) | (1u << 23) | (3u << 12) | (1u << 10) | (1u << 8);
-// HSCTLR (B4.1.67): M (MMU), C (data cache), I (instruction cache).
+// HSCTLR (B4.1.71): M (MMU), C (data cache), I (instruction cache).
 constexpr u32 HSCTLR_M = 1u << 0, HSCTLR_C = 1u << 2, HSCTLR_I = 1u << 12;
 
 }  // namespace

@@ -1,5 +1,5 @@
 @ SPDX-License-Identifier: MIT
-@ HYP vectors (HVBAR), guest trap entry and exit (ARM ARM B1.12.6, B3.13).
+@ HYP vectors (HVBAR), guest trap entry and exit (ARM ARM B1.8.1, B3.13; HVBAR B4.1.77).
 @
 @ A trap from a guest arrives at offset 0x14 ("Hyp trap"). Entry saves the
 @ guest's registers into the current vCPU's Frame, whose address HTPIDR holds

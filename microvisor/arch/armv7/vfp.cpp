@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Saving and loading a guest's VFP/Advanced SIMD registers (ARM ARM B1.11, B6.1).
+// Saving and loading a guest's VFP/Advanced SIMD registers (ARM ARM B1.11; FPEXC B4.1.57, FPSCR B4.1.58).
 //
 // The microvisor itself is built without floating point, so these are the
 // only instructions that touch d0-d31. The caller has cleared HCPTR.TCP10/11

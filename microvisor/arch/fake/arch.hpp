@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "../armv7/sysregs.hpp"
-#include "kernel/psr.hpp"
-#include "kernel/vfp_state.hpp"
+#include "arch/armv7/psr.hpp"
+#include "arch/armv7/vfp_state.hpp"
 #include "lib/types.hpp"
 
 namespace mv::fake {

@@ -136,3 +136,13 @@ u8* phys_to_virt(u32 pa) {
 }
 
 }  // namespace mv::arch
+
+// The physical GIC (drivers/gic.hpp) of the fake machine: no interrupt is ever pending.
+#include "drivers/gic.hpp"
+
+namespace mv::gic {
+void init() {}
+void enable(u32, u8) {}
+u32 ack() { return SPURIOUS; }
+void eoi(u32) {}
+}  // namespace mv::gic

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: timer deadlines, waking blocked vCPUs, and the end of a time slice.
-#include "kernel/preempt.hpp"
+#include "kernel/waking.hpp"
 
-#include "kernel/config.hpp"
-#include "kernel/scheduler.hpp"
+#include "config/system_config.hpp"
+#include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
@@ -25,14 +25,14 @@ void on_hyp_timer(Vcpu* current, u64 now, bool slice_over) {
         if (v.state == VcpuState::blocked) {
             v.state = VcpuState::runnable;
             v.priority = own;
-            scheduler.add(v);
+            run_queues.add(v);
         } else if (v.state == VcpuState::runnable && v.priority != own) {
-            scheduler.remove(v);  // a waived vCPU's interrupt arrived
+            run_queues.remove(v);  // a waived vCPU's interrupt arrived
             v.priority = own;
-            scheduler.add(v);
+            run_queues.add(v);
         }
     }
-    if (current != nullptr && current->state == VcpuState::runnable && slice_over) scheduler.rotate(*current);
+    if (current != nullptr && current->state == VcpuState::runnable && slice_over) run_queues.rotate(*current);
 }
 
 }  // namespace mv

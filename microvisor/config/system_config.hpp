@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// The static system configuration: what the system generator (tools/sysgen)
+// The system description's types: what the system generator (tools/sysgen)
 // emits from a system description. The microvisor parses nothing; it walks
-// these tables at boot.
+// these tables at boot. Both kernel/ and mm/ read them: this header sits
+// below both and includes nothing of either.
 #pragma once
 
 #include "lib/types.hpp"
@@ -46,6 +47,9 @@ struct VmConfig {
     u32 params_gpa;          ///< the VM's parameter page (token, selector), 0 if none
 };
 
+/// The most VMs a system may have (sysgen refuses more).
+inline constexpr u32 MAX_VMS = 8;
+
 /// The whole system, with the storage the microvisor needs for it.
 struct SystemConfig {
     const char* name;
@@ -56,7 +60,7 @@ struct SystemConfig {
     Vm* vm_pool;             ///< nvms default-constructed Vm objects
     Vcpu* vcpu_pool;         ///< the sum of all VMs' vcpus
     u32 nvcpus;
-    u32 lab;                 ///< the latest lab whose mechanisms the system uses (1-6)
+    u32 lab;                 ///< the latest lab whose mechanisms the image links (1-6): see staging/
     u32 time_slice_us;       ///< the scheduler's time slice (lab 2 on)
     u64* table_storage;      ///< stage-2 table pool, 4 KiB-aligned (lab 3 on), else nullptr
     u32 table_pages;         ///< tables in table_storage

@@ -2,8 +2,9 @@
 // Lab 2: a vCPU waits (WFI), yields or waives its priority.
 #include "arch.hpp"
 #include "kernel/lab.hpp"
-#include "kernel/preempt.hpp"
-#include "kernel/scheduler.hpp"
+#include "kernel/waiting.hpp"
+#include "kernel/waking.hpp"
+#include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 
 namespace mv {
@@ -11,7 +12,7 @@ namespace mv {
 // The running vCPU executed WFI. Its timer is live: read CNTV_CTL from the
 // hardware. If the timer is enabled and its condition is met (ISTATUS), an
 // event is pending and WFI returns at once. Otherwise take the vCPU out of
-// the scheduler and mark it blocked (on_hyp_timer() wakes it).
+// the run queues and mark it blocked (on_hyp_timer() wakes it).
 void block_until_event(Vcpu& vcpu) {
     MV_LAB_TODO(2);
 }

@@ -1,23 +1,23 @@
 // SPDX-License-Identifier: MIT
-// The coarse stage-2 identity map of labs 1-2: descriptor bits (ARM ARM B3.6.1-B3.6.2).
+// The coarse stage-2 map that stands in for Stage2 in images of Labs 1-2: descriptor bits (ARM ARM B3.6.1-B3.6.2).
 #include <gtest/gtest.h>
 
 #include <memory>
 
-#include "mm/boot_map.hpp"
+#include "staging/coarse_map.hpp"
 
 using namespace mv;
 
 namespace {
 
-TEST(BootMap, BlocksCarryTheRightAttributes) {
+TEST(CoarseMap, BlocksCarryTheRightAttributes) {
     const MemRegion regions[] = {
         {0x48000000, 0x58000000, 0x400000, MemKind::Ram, true, true},
         {0x08000000, 0x08000000, 0x200000, MemKind::Device, true, false},
         {0x60000000, 0x60000000, 0x200000, MemKind::Ram, false, false},
     };
     VmConfig vm{"t", 0, 0x48000000, 1, 100, FaultPolicy::Reflect, regions, 3, 0};
-    auto map = std::make_unique<BootMap>();
+    auto map = std::make_unique<CoarseMap>();
     ASSERT_TRUE(map->build(vm));
 
     u64 ram = map->l2[1][lpae::l2_index(0x48000000)];
@@ -46,15 +46,15 @@ TEST(BootMap, BlocksCarryTheRightAttributes) {
     EXPECT_EQ(map->vttbr(5) >> 48, 5u) << "VMID in VTTBR bits 55:48";
 }
 
-TEST(BootMap, RefusesUnalignedRegions) {
+TEST(CoarseMap, RefusesUnalignedRegions) {
     const MemRegion regions[] = {{0x48001000, 0x48001000, 0x200000, MemKind::Ram, true, true}};
     VmConfig vm{"t", 0, 0x48001000, 1, 100, FaultPolicy::Reflect, regions, 1, 0};
-    auto map = std::make_unique<BootMap>();
+    auto map = std::make_unique<CoarseMap>();
     EXPECT_FALSE(map->build(vm));
 }
 
-TEST(BootMap, VtcrDescribesA32BitIpaFromLevel1) {
-    u32 v = boot_vtcr();
+TEST(Lpae, VtcrDescribesA32BitIpaFromLevel1) {
+    u32 v = lpae::VTCR_VALUE;
     EXPECT_EQ(v & 0xf, 0u) << "T0SZ = 0";
     EXPECT_EQ((v >> 6) & 3, 1u) << "SL0 = 1: start at level 1";
     EXPECT_EQ(v >> 31, 1u) << "bit 31 is RES1";

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: the run queues: fixed priorities, round robin within a priority.
-#include "kernel/scheduler.hpp"
+#include "kernel/run_queues.hpp"
 
 namespace mv {
 
-void Scheduler::add(Vcpu& v) {
+void RunQueues::add(Vcpu& v) {
     if (v.queued) return;
     u32 p = v.priority;
     v.next = nullptr;
@@ -17,7 +17,7 @@ void Scheduler::add(Vcpu& v) {
     nonempty_[p / 32] |= 1u << (p % 32);
 }
 
-void Scheduler::remove(Vcpu& v) {
+void RunQueues::remove(Vcpu& v) {
     if (!v.queued) return;
     u32 p = v.priority;
     Vcpu* prev = nullptr;
@@ -32,7 +32,7 @@ void Scheduler::remove(Vcpu& v) {
     if (head_[p] == nullptr) nonempty_[p / 32] &= ~(1u << (p % 32));
 }
 
-Vcpu* Scheduler::pick() const {
+Vcpu* RunQueues::pick() const {
     for (u32 w = PRIORITIES / 32; w-- > 0;) {
         if (nonempty_[w] == 0) continue;
         u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));  // the highest set bit
@@ -41,7 +41,7 @@ Vcpu* Scheduler::pick() const {
     return nullptr;
 }
 
-void Scheduler::rotate(Vcpu& v) {
+void RunQueues::rotate(Vcpu& v) {
     if (!v.queued || tail_[v.priority] == &v) return;
     remove(v);
     add(v);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: timer deadlines, waking blocked vCPUs, and the end of a time slice.
-#include "kernel/config.hpp"
+#include "config/system_config.hpp"
 #include "kernel/lab.hpp"
-#include "kernel/preempt.hpp"
-#include "kernel/scheduler.hpp"
+#include "kernel/waking.hpp"
+#include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
@@ -18,7 +18,7 @@ u64 timer_deadline(const Vcpu& vcpu) {
 
 // For every vCPU of the system (system_config.vcpu_pool, nvcpus of them)
 // except `current`, whose deadline is <= now:
-//  - blocked: it becomes runnable at its VM's priority and joins the scheduler;
+//  - blocked: it becomes runnable at its VM's priority and joins the run queues;
 //  - runnable but waived (priority below its VM's): it gets the VM's priority
 //    back (remove, change, add: the queue depends on the priority).
 // Then, if slice_over and `current` is still runnable, rotate it.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Time in the scheduler: timer deadlines, waking, preemption, waiting, yielding (Lab 2).
+// Waking vCPUs: virtual-timer deadlines and the HYP timer's tick (Lab 2).
 #pragma once
 
 #include "lib/types.hpp"
@@ -23,15 +23,5 @@ u64 timer_deadline(const Vcpu& vcpu);
 /// its VM's priority back. If `slice_over`, the running vCPU `current` goes to
 /// the tail of its queue. (Lab 2)
 void on_hyp_timer(Vcpu* current, u64 now, bool slice_over);
-
-/// The running vCPU executed WFI: unless its virtual timer's condition is
-/// already met (an event is pending), it blocks. (Lab 2)
-void block_until_event(Vcpu& vcpu);
-
-/// MV_CALL_VCPU_YIELD: the rest of the slice goes to the next vCPU of the same priority. (Lab 2)
-void vcpu_yield(Vcpu& vcpu);
-
-/// MV_CALL_PRIORITY_WAIVE: run at priority 0 until the vCPU's timer fires (OKL4's priority_waive). (Lab 2)
-void priority_waive(Vcpu& vcpu);
 
 }  // namespace mv

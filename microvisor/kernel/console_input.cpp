@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// Input from the physical console, for the VM that has the focus.
+#include "kernel/console_input.hpp"
+
+#include "config/system_config.hpp"
+#include "kernel/console.hpp"
+
+namespace mv {
+namespace {
+
+constexpr int CTRL_A = 0x01;  // then a digit: the VM that gets the input
+
+u32 focus = 0;
+bool escape = false;
+u8 queue[64];  // typed, not yet read by the VM with the focus
+u32 head = 0, count = 0;
+
+}  // namespace
+
+u32 console_input_focus() { return focus; }
+
+void console_input_poll() {
+    for (int c = console_getc(); c >= 0; c = console_getc()) {
+        if (escape) {
+            escape = false;
+            u32 n = static_cast<u32>(c - '0');
+            if (c >= '0' && n < system_config.nvms) {
+                focus = n;
+                count = 0;  // what was typed for the old focus is not the new one's
+                kprintf("\nMV: input goes to VM %u (%s)\n", n, system_config.vms[n].name);
+                continue;
+            }
+        } else if (c == CTRL_A) {
+            escape = true;
+            continue;
+        }
+        if (count < sizeof(queue)) {
+            queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
+            ++count;
+        }
+    }
+}
+
+bool console_input_ready(u32 vm_id) {
+    console_input_poll();
+    return vm_id == focus && count > 0;
+}
+
+int console_input_getc(u32 vm_id) {
+    if (!console_input_ready(vm_id)) return -1;
+    u8 c = queue[head];
+    head = (head + 1) % sizeof(queue);
+    --count;
+    return c;
+}
+
+}  // namespace mv

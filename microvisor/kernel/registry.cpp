@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// The registry: filled by the registrations' constructors before mv_main().
+#include "kernel/registry.hpp"
+
+#include "mv/abi.h"
+
+namespace mv {
+namespace {
+
+constinit Registry the_registry{};
+
+void fail(const char* what) {
+    if (the_registry.error == nullptr) the_registry.error = what;
+}
+
+}  // namespace
+
+const Registry& registry() { return the_registry; }
+
+HypercallFn Registry::psci_call(u32 function_id) const {
+    for (u32 i = 0; i < npsci; ++i)
+        if (psci[i].function_id == function_id) return psci[i].fn;
+    return nullptr;
+}
+
+bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
+    return hsr.ec == Ec::dabt_lower && the_registry.emulate_mmio != nullptr && the_registry.emulate_mmio(vcpu, hsr);
+}
+
+RegisterTrapClass::RegisterTrapClass(Ec ec, TrapHandler h) {
+    TrapHandler& slot = the_registry.trap[static_cast<u32>(ec) % Registry::TRAP_CLASSES];
+    if (slot != nullptr) fail("two handlers for one exception class");
+    slot = h;
+}
+
+RegisterVendorCall::RegisterVendorCall(u32 function_id, HypercallFn fn) {
+    u32 n = function_id & MV_SMCCC_FUNC_MASK;
+    if (n >= Registry::VENDOR_CALLS)
+        fail("a vendor call numbered beyond Registry::VENDOR_CALLS");
+    else if (the_registry.vendor[n] != nullptr)
+        fail("two handlers for one vendor call");
+    else
+        the_registry.vendor[n] = fn;
+}
+
+RegisterPsciCall::RegisterPsciCall(u32 function_id, HypercallFn fn) {
+    if (the_registry.psci_call(function_id) != nullptr)
+        fail("two handlers for one PSCI function");
+    else if (the_registry.npsci == Registry::PSCI_CALLS)
+        fail("more PSCI functions than Registry::PSCI_CALLS");
+    else
+        the_registry.psci[the_registry.npsci++] = {function_id, fn};
+}
+
+RegisterMmioDevice::RegisterMmioDevice(const MmioDevice& d) {
+    bool overlap = false;
+    for (u32 i = 0; i < the_registry.ndevices; ++i) {
+        const MmioDevice& o = the_registry.device[i];
+        overlap = overlap || d.base - o.base < o.size || o.base - d.base < d.size;
+    }
+    if (overlap)
+        fail("two MMIO devices overlap");
+    else if (the_registry.ndevices == Registry::MMIO_DEVICES)
+        fail("more devices than Registry::MMIO_DEVICES");
+    else
+        the_registry.device[the_registry.ndevices++] = d;
+}
+
+RegisterMmioEmulator::RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)) {
+    if (the_registry.emulate_mmio != nullptr)
+        fail("two MMIO emulators");
+    else
+        the_registry.emulate_mmio = fn;
+}
+
+}  // namespace mv

@@ -25,8 +25,9 @@ SmcccId decode_smccc(u32 function_id);
 void hc_revision(Vcpu& vcpu);
 
 /// PSCI (owner 4): VERSION, FEATURES, SYSTEM_OFF, SYSTEM_RESET, and the
-/// functions later labs register. (Lab 1)
-void psci_call(Vcpu& vcpu, u32 function_id);
+/// functions later labs register. (Lab 1) Cold: a guest makes a few PSCI
+/// calls in its life, and they stay out of the vendor calls' fast path.
+[[gnu::cold, gnu::noinline]] void psci_call(Vcpu& vcpu, u32 function_id);
 
 /// MV_CALL_CONSOLE_WRITE: returns the byte count or a negative status. (Lab 1)
 i32 console_write(Vcpu& vcpu, u32 gpa, u32 len);

@@ -38,11 +38,14 @@ public:
 /// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point and
 /// make it ready to run. Other vCPUs stay off.
 void vm_start(Vm& vm);
+// The three ends of a VM's life are cold and out of line: the compiler keeps them, and the
+// registers they need, out of the hot trap path they are called from.
+
 /// PSCI SYSTEM_OFF: the VM ends normally.
-void vm_power_off(Vm& vm);
+[[gnu::cold, gnu::noinline]] void vm_power_off(Vm& vm);
 /// PSCI SYSTEM_RESET: all its memory mapped again, vCPU 0 restarts at the entry point.
-void vm_reset(Vm& vm);
+[[gnu::cold, gnu::noinline]] void vm_reset(Vm& vm);
 /// Stop the VM because of what it did; prints `MV: VM <id> (<name>) crashed: <why>`.
-void vm_crash(Vm& vm, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+[[gnu::cold, gnu::noinline]] void vm_crash(Vm& vm, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
 }  // namespace mv

@@ -1,14 +1,20 @@
 @ SPDX-License-Identifier: MIT
 @ Boot: QEMU starts the image at _start in HYP mode, MMU and caches off.
 
+#include "asm_defs.h"
+
     .syntax unified
     .arm
+    .macro  mcr_sysreg rt, cp, opc1, crn, crm, opc2
+    mcr     p\cp, \opc1, \rt, c\crn, c\crm, \opc2
+    .endm
+
     .section .text.boot, "ax"
     .global _start
 _start:
     ldr     sp, =__stack_top
     ldr     r0, =hyp_vectors
-    mcr     p15, 4, r0, c12, c0, 0      @ HVBAR: our vectors (B4.1.77)
+    mcr_sysreg r0, ENC_HVBAR            @ HVBAR: our vectors (B4.1.77)
     isb
     ldr     r0, =__bss_start            @ zero .bss (it holds the VMs and vCPUs)
     ldr     r1, =__bss_end

@@ -2,12 +2,13 @@
 // The guest register frame that HYP entry saves and HYP exit restores.
 #pragma once
 
+#include "arch/armv7/asm_defs.h"
 #include "lib/types.hpp"
 
 namespace mv {
 
 /// What arch/armv7/vectors.S saves on every trap from a guest. The layout is
-/// fixed: the assembly uses the offsets asserted below.
+/// fixed: the assembly uses the offsets of asm_defs.h, asserted below.
 ///
 /// HYP mode has its own SP (SP_hyp) but shares LR with usr/sys mode, so the
 /// frame holds LR_usr; SP_usr is saved too so that the frame holds the whole
@@ -21,10 +22,10 @@ struct Frame {
     u32 spsr;    ///< SPSR_hyp: the guest's CPSR at the trap
 };
 
-static_assert(sizeof(Frame) == 68);
-static_assert(__builtin_offsetof(Frame, lr_usr) == 52);
-static_assert(__builtin_offsetof(Frame, sp_usr) == 56);
-static_assert(__builtin_offsetof(Frame, elr) == 60);
-static_assert(__builtin_offsetof(Frame, spsr) == 64);
+static_assert(sizeof(Frame) == FRAME_SIZE);
+static_assert(__builtin_offsetof(Frame, lr_usr) == FRAME_LR_USR);
+static_assert(__builtin_offsetof(Frame, sp_usr) == FRAME_SP_USR);
+static_assert(__builtin_offsetof(Frame, elr) == FRAME_ELR);
+static_assert(__builtin_offsetof(Frame, spsr) == FRAME_SPSR);
 
 }  // namespace mv

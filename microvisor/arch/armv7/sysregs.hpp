@@ -6,6 +6,7 @@
 // or MRRC/MCRR (64-bit) instruction; the fake arch uses it as a map key.
 #pragma once
 
+#include "arch/armv7/asm_defs.h"
 #include "lib/types.hpp"
 
 namespace mv {
@@ -24,6 +25,10 @@ struct Sysreg {
 
 constexpr Sysreg cp15(u8 opc1, u8 crn, u8 crm, u8 opc2, const char* n) {
     return {15, opc1, crn, crm, opc2, false, n};
+}
+/// From an encoding of asm_defs.h (coproc, opc1, CRn, CRm, opc2), which the assembly shares.
+constexpr Sysreg shared(u8 cp, u8 opc1, u8 crn, u8 crm, u8 opc2, const char* n) {
+    return {cp, opc1, crn, crm, opc2, false, n};
 }
 constexpr Sysreg cp15_64(u8 opc1, u8 crm, const char* n) { return {15, opc1, 0, crm, 0, true, n}; }
 
@@ -76,14 +81,14 @@ inline constexpr Sysreg HTCR = cp15(4, 2, 0, 2, "HTCR");
 inline constexpr Sysreg VTCR = cp15(4, 2, 1, 2, "VTCR");
 inline constexpr Sysreg HTTBR = cp15_64(4, 2, "HTTBR");
 inline constexpr Sysreg VTTBR = cp15_64(6, 2, "VTTBR");
-inline constexpr Sysreg HSR = cp15(4, 5, 2, 0, "HSR");
+inline constexpr Sysreg HSR = shared(ENC_HSR, "HSR");
 inline constexpr Sysreg HDFAR = cp15(4, 6, 0, 0, "HDFAR");
 inline constexpr Sysreg HIFAR = cp15(4, 6, 0, 2, "HIFAR");
 inline constexpr Sysreg HPFAR = cp15(4, 6, 0, 4, "HPFAR");
 inline constexpr Sysreg HMAIR0 = cp15(4, 10, 2, 0, "HMAIR0");
 inline constexpr Sysreg HMAIR1 = cp15(4, 10, 2, 1, "HMAIR1");
-inline constexpr Sysreg HVBAR = cp15(4, 12, 0, 0, "HVBAR");
-inline constexpr Sysreg HTPIDR = cp15(4, 13, 0, 2, "HTPIDR");
+inline constexpr Sysreg HVBAR = shared(ENC_HVBAR, "HVBAR");
+inline constexpr Sysreg HTPIDR = shared(ENC_HTPIDR, "HTPIDR");
 // Performance monitors (C12): cycle counter for measurements
 inline constexpr Sysreg PMCR = cp15(0, 9, 12, 0, "PMCR");
 inline constexpr Sysreg PMCNTENSET = cp15(0, 9, 12, 1, "PMCNTENSET");

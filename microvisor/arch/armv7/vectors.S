@@ -1,15 +1,23 @@
 @ SPDX-License-Identifier: MIT
 @ HYP vectors (HVBAR), guest trap entry and exit (ARM ARM B1.8.1, B3.13; HVBAR B4.1.77).
 @
-@ A trap from a guest arrives at offset 0x14 ("Hyp trap"). Entry saves the
-@ guest's registers into the current vCPU's Frame, whose address HTPIDR holds
-@ (the offsets are the ones kernel/frame.hpp asserts), calls mv_hyp_trap(),
-@ and exit restores whichever frame HTPIDR names by then: the handler may have
-@ switched to another vCPU.
+@ While a guest runs, SP_hyp points into the current vCPU's Frame, at its
+@ SP_usr slot: a trap from the guest arrives at offset 0x14 ("Hyp trap") and
+@ stores the guest's r0-r12 and LR_usr just below SP_hyp, then SP_usr,
+@ ELR_hyp and SPSR_hyp from it upwards (the offsets of asm_defs.h, which
+@ frame.hpp asserts), takes the microvisor's own stack and calls
+@ mv_hyp_trap(). Exit resumes whichever frame HTPIDR names by then (the
+@ handler may have switched to another vCPU) and leaves SP_hyp in it.
+
+#include "asm_defs.h"
 
     .syntax unified
     .arm
     .text
+
+    .macro  mrc_sysreg rt, cp, opc1, crn, crm, opc2
+    mrc     p\cp, \opc1, \rt, c\crn, c\crm, \opc2
+    .endm
 
     .balign 32
     .global hyp_vectors
@@ -23,19 +31,14 @@ hyp_vectors:
     b       hyp_irq                     @ 0x18 IRQ routed to HYP
     b       hyp_fiq                     @ 0x1c FIQ routed to HYP
 
-@ Save the interrupted guest's registers into the current vCPU's Frame.
+@ Save the interrupted guest's registers into the Frame SP_hyp points into.
     .macro  save_frame
-    push    {r0, r1}
-    mrc     p15, 4, r0, c13, c0, 2      @ HTPIDR: &current vCPU's Frame
-    add     r1, r0, #8
-    stmia   r1, {r2-r12, lr}            @ r2-r12 and LR_usr (HYP shares LR with usr)
-    pop     {r1, r2}
-    stmia   r0, {r1, r2}                @ the guest's r0, r1
-    mrs     r1, sp_usr
-    mrs     r2, elr_hyp
-    mrs     r3, spsr
-    add     r4, r0, #56
-    stmia   r4, {r1-r3}                 @ SP_usr, ELR_hyp, SPSR_hyp
+    stmdb   sp, {r0-r12, lr}            @ r0-r12 and LR_usr (HYP shares LR with usr)
+    mrs     r0, sp_usr
+    mrs     r1, elr_hyp
+    mrs     r2, spsr
+    stmia   sp, {r0-r2}                 @ SP_usr, ELR_hyp, SPSR_hyp
+    ldr     sp, =__stack_top            @ the microvisor's own stack
     .endm
 
 hyp_trap:
@@ -43,9 +46,9 @@ hyp_trap:
     bl      mv_hyp_trap
     .global hyp_exit
 hyp_exit:
-    mrc     p15, 4, r0, c13, c0, 2      @ the frame to resume (maybe another vCPU's)
-    add     r4, r0, #56
-    ldmia   r4, {r1-r3}
+    mrc_sysreg r0, ENC_HTPIDR           @ the frame to resume (maybe another vCPU's)
+    add     sp, r0, #FRAME_SP_USR       @ where the next trap saves it
+    ldmia   sp, {r1-r3}
     msr     sp_usr, r1
     msr     elr_hyp, r2
     msr     spsr_cxsf, r3               @ SPSR_hyp (HYP cannot name its own SPSR banked)
@@ -76,6 +79,6 @@ hyp_bad_dabt:
     mov     r0, #4
 hyp_bad:
     mrs     r1, elr_hyp
-    mrc     p15, 4, r2, c5, c2, 0       @ HSR
+    mrc_sysreg r2, ENC_HSR
     bl      mv_hyp_fault                @ panics: an exception in the microvisor itself
     b       .

@@ -34,6 +34,7 @@ void console_escape(u8 c, char (&out)[5]) {
     static const char hex[] = "0123456789abcdef";
     u32 n = 0;
     if (c == '\r') {
+        // dropped: alone it returns the cursor, to overwrite the line's start
     } else if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
         out[n++] = static_cast<char>(c);
     } else if (c < 0x80) {

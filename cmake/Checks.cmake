@@ -7,6 +7,7 @@
 #  - labs.seeded_bugs_caught: bugs seeded into reference lab files lower the lab's score;
 #  - system.*: `make qemu`'s demo ends by itself with status 0; a wrong system
 #    description stops the build with file and line; gdb stops in the dispatcher;
+#    a guest can neither end QEMU nor forge console lines (systems/attack.toml);
 #  - measure.*: `make bench` and `make size` run and meet their targets.
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(MV_GRADE ${Python3_EXECUTABLE} ${MV_TOP}/tools/grade.py --manifest ${MV_TOP}/labs/manifest.json)
@@ -64,6 +65,12 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
     add_test(NAME system.gdb_stops_in_the_dispatcher
              COMMAND bash ${MV_TOP}/tools/gdb-test.sh ${MV_IMAGE_DIR}/lab1-traps.elf)
     set_tests_properties(system.gdb_stops_in_the_dispatcher PROPERTIES TIMEOUT 120)
+    add_test(NAME system.attack_semihosting_cannot_end_qemu
+             COMMAND harness-attack-scenario --gtest_filter=Attack.SemihostingCannotEndQemu)
+    add_test(NAME system.attack_forged_console_lines_fool_nobody
+             COMMAND harness-attack-scenario --gtest_filter=Attack.ForgedConsoleLinesFoolNobody)
+    set_tests_properties(system.attack_semihosting_cannot_end_qemu system.attack_forged_console_lines_fool_nobody
+                         PROPERTIES TIMEOUT 120)
 
     add_test(NAME measure.bench COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/bench.py --build-dir ${CMAKE_BINARY_DIR} --check)
     add_test(NAME measure.size COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/size.py --build-dir ${CMAKE_BINARY_DIR} --check)

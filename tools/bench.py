@@ -29,7 +29,8 @@ def run(build, system, selector, suffix):
     if proc.returncode != 0:
         sys.exit(f"bench: {system} exited with status {proc.returncode}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     figures = {}
-    for m in re.finditer(r"@@BENCH (\S+) (\d+) (\S+)", proc.stdout):
+    # At the start of a line, after the VM's prefix: the microvisor puts `[<vm>] ` before every guest line.
+    for m in re.finditer(r"^\[[^\] ]+\] @@BENCH (\S+) (\d+) (\S+)\r?$", proc.stdout, re.M):
         name = m.group(1) + (suffix if m.group(1) == "null_hypercall" else "")
         figures[name] = {"value": int(m.group(2)), "unit": m.group(3), "system": system}
     if not figures:

@@ -51,6 +51,6 @@ fi
 qemu_version=$(qemu-system-arm --version | sed -n 's/.*version \([0-9]*\.[0-9]*\).*/\1/p' | head -1)
 if [[ -z $qemu_version ]] || ! printf '%s\n%s\n' "$MIN_QEMU" "$qemu_version" | sort -V -C; then
     echo "deps: qemu-system-arm ${qemu_version:-?} is too old: the course needs $MIN_QEMU or newer" >&2
-    echo "deps: (the virt board's virtualization=on with GICv2 virtualization and semihosting exit)" >&2
+    echo "deps: (the virt board's virtualization=on with GICv2 virtualization, and PSCI by SMC from HYP mode)" >&2
     exit 1
 fi

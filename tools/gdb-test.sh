@@ -9,7 +9,7 @@ port=$((20000 + RANDOM % 20000))
 log=$(mktemp)
 # Selector 2: the guest's first hypercall is MV_CALL_NULL (0x86000000).
 qemu-system-arm -M virt,virtualization=on,gic-version=2 -cpu cortex-a15 -m 1024M -nodefaults \
-    -display none -monitor none -serial file:"$log" -semihosting-config enable=on,target=native \
+    -display none -monitor none -serial file:"$log" \
     -icount shift=0,sleep=off -kernel "$elf" -device loader,addr=0x48fff004,data=2,data-len=4 \
     -S -gdb tcp:127.0.0.1:$port &
 qemu=$!

@@ -12,7 +12,8 @@ constexpr size_t kTailLines = 15;
 constexpr size_t kLineChars = 300;  // a flood without newlines must not become a 1 MiB message
 
 std::string result_text(const GuestResult& r) {
-    return (r.pass ? "PASS " : "FAIL ") + r.name + (r.detail.empty() ? "" : ": " + r.detail);
+    return (r.pass ? "PASS " : "FAIL ") + r.name + (r.detail.empty() ? "" : ": " + r.detail) +
+           (r.vm.empty() ? "" : " [" + r.vm + "]");
 }
 
 /// Why the run went the way it did, then the end of the console.
@@ -35,11 +36,17 @@ std::string context(const Run& run) {
     if (run.flooded)
         o << "flood: QEMU printed more than the output limit and was killed (a print in a loop?)\n";
     if (run.error.empty() && !run.timed_out && !run.flooded) {
-        if (run.exit_status >= 0)
+        if (run.exit_status < 0)
+            o << "QEMU was killed by a signal\n";
+        else if (run.exit_status == kNoExitLine)
+            o << "QEMU exited with status 0 after " << run.elapsed_s << " s, but the microvisor printed no "
+              << "MV_EXIT line: something else ended QEMU\n";
+        else if (run.qemu_status == 0 && run.exit_line)
+            o << "the microvisor ended the system with status " << run.exit_status << " ("
+              << exit_meaning(run.exit_status) << ") after " << run.elapsed_s << " s\n";
+        else
             o << "QEMU exited with status " << run.exit_status << " (" << exit_meaning(run.exit_status)
               << ") after " << run.elapsed_s << " s\n";
-        else
-            o << "QEMU was killed by a signal\n";
     }
     if (run.error.empty()) {
         o << "guest reported:";
@@ -48,7 +55,8 @@ std::string context(const Run& run) {
         o << (run.done ? "\n  DONE\n" : "\n  (no DONE)\n");
         if (run.foreign_results > 0)
             o << "(" << run.foreign_results
-              << " result line(s) with another token were ignored: only the test guest's own lines count)\n";
+              << " @@MVT line(s) were ignored: only `[<vm>] @@MVT <that VM's token> ...` at the start of a "
+                 "line counts)\n";
     }
     o << "last " << kTailLines << " console lines of " << run.system << " (selector " << run.selector << "):\n";
     const std::string tail = run.tail(kTailLines);
@@ -77,6 +85,19 @@ std::string context(const Run& run) {
     if (passed && !failed) return ::testing::AssertionSuccess();
     return failure(run, "the guest reports PASS " + name,
                    seen.empty() ? "no result named \"" + name + "\" from the guest" : seen);
+}
+
+::testing::AssertionResult GuestPassedIn(const Run& run, const std::string& vm, const std::string& name) {
+    std::string seen;
+    bool passed = false, failed = false;
+    for (const GuestResult& r : run.results) {
+        if (r.name != name || r.vm != vm) continue;
+        (r.pass ? passed : failed) = true;
+        seen += (seen.empty() ? "" : "; ") + result_text(r);
+    }
+    if (passed && !failed) return ::testing::AssertionSuccess();
+    return failure(run, "VM " + vm + " reports PASS " + name,
+                   seen.empty() ? "no result named \"" + name + "\" from VM " + vm : seen);
 }
 
 ::testing::AssertionResult GuestDone(const Run& run) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -92,7 +93,7 @@ std::string qemu_program() {
     return fake && *fake ? fake : "qemu-system-arm";
 }
 
-std::vector<std::string> qemu_command(const Image& image, uint32_t token, uint32_t selector,
+std::vector<std::string> qemu_command(const Image& image, const std::vector<uint32_t>& tokens, uint32_t selector,
                                       const std::vector<std::string>& extra,
                                       const std::string& qemu) {
     // -nodefaults: without it QEMU adds a virtio NIC whose option ROM (efi-virtio.rom) is
@@ -101,11 +102,12 @@ std::vector<std::string> qemu_command(const Image& image, uint32_t token, uint32
         qemu,  "-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15",
         "-m", std::to_string(image.memory_mib) + "M",
         "-display", "none", "-monitor", "none", "-serial", "stdio", "-nodefaults",
-        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off",
-        "-kernel", image.elf};
-    for (const VmInfo& vm : image.vms) {
+        "-icount", "shift=0,sleep=off", "-kernel", image.elf};
+    for (size_t i = 0; i < image.vms.size(); ++i) {
+        const VmInfo& vm = image.vms[i];
         if (vm.params_pa == 0) continue;
-        cmd.insert(cmd.end(), {"-device", loader(vm.params_pa, token)});
+        if (i >= tokens.size()) throw std::invalid_argument("qemu_command: no token for VM " + vm.name);
+        cmd.insert(cmd.end(), {"-device", loader(vm.params_pa, tokens[i])});
         cmd.insert(cmd.end(), {"-device", loader(vm.params_pa + 4, selector)});
     }
     cmd.insert(cmd.end(), extra.begin(), extra.end());
@@ -119,10 +121,24 @@ uint32_t new_token() {
     return t;
 }
 
+std::vector<uint32_t> new_tokens(size_t n) {
+    std::vector<uint32_t> tokens;
+    while (tokens.size() < n) {
+        const uint32_t t = new_token();
+        if (std::find(tokens.begin(), tokens.end(), t) == tokens.end()) tokens.push_back(t);
+    }
+    return tokens;
+}
+
 std::string hex8(uint32_t v) {
     char buf[9];
     std::snprintf(buf, sizeof buf, "%08x", v);
     return buf;
+}
+
+int system_status(int qemu_status, std::optional<int> exit_line) {
+    if (qemu_status != 0) return qemu_status;
+    return exit_line ? *exit_line : kNoExitLine;
 }
 
 std::string exit_meaning(int status) {
@@ -131,6 +147,7 @@ std::string exit_meaning(int status) {
     case 1: return "a VM crashed, or QEMU could not start";
     case 2: return "the microvisor panicked";
     case 3: return "a lab function is not implemented yet";
+    case kNoExitLine: return "QEMU ended, but the microvisor printed no MV_EXIT line";
     default: return "not a status the microvisor uses";
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // mv-run: boot a system image in QEMU the way the autograder does, with the console live on stdout.
 #include "child.hpp"
+#include "console.hpp"
 #include "image.hpp"
 
 #include <unistd.h>
@@ -19,13 +20,14 @@ constexpr int kUsageStatus = 125;    // mv-run itself failed
 constexpr int kNoQemuStatus = 127;
 
 const char kUsage[] =
-    "usage: mv-run <image.elf> [--timeout S] [--selector N] [--token HEX] [--gdb] [--quiet] [--dry-run]\n"
+    "usage: mv-run <image.elf> [--timeout S] [--selector N] [--token HEX[,HEX...]] [--gdb] [--quiet] [--dry-run]\n"
     "  boots the image under QEMU as the autograder does; the console streams to stdout and\n"
-    "  mv-run exits with QEMU's status (0 all VMs off, 1 a VM crashed, 2 panic, 3 lab stub hit;\n"
-    "  124 timeout).\n"
+    "  mv-run exits with the status of the microvisor's MV_EXIT line (0 all VMs off, 1 a VM\n"
+    "  crashed, 2 panic, 3 lab stub hit), QEMU's own if it failed (1), 120 if QEMU ended without\n"
+    "  an MV_EXIT line, 124 on a timeout.\n"
     "  --timeout S   kill QEMU after S seconds (default 60; 0: never)\n"
     "  --selector N  which sub-test the test guests run (default 0: all)\n"
-    "  --token HEX   the result-line token handed to the guests (default: random)\n"
+    "  --token HEX,..  the result-line tokens handed to the VMs, the first to VM 0 (default: random)\n"
     "  --gdb         QEMU waits for a debugger on localhost:1234 (-s -S); no timeout\n"
     "  --quiet       no messages from mv-run itself, only the console\n"
     "  --dry-run     print QEMU's command line and exit\n";
@@ -34,7 +36,7 @@ struct Args {
     std::string image;
     double timeout_s = 60;
     uint32_t selector = 0;
-    uint32_t token = 0;
+    std::vector<uint32_t> tokens;  // given with --token, VM 0's first
     bool gdb = false, quiet = false, dry_run = false;
 };
 
@@ -67,7 +69,16 @@ Args parse(int argc, char** argv) {
         } else if (arg == "--selector") {
             a.selector = static_cast<uint32_t>(number(arg, value(), 0));
         } else if (arg == "--token") {
-            a.token = static_cast<uint32_t>(number(arg, value(), 16));
+            std::string list = value();
+            for (size_t start = 0;;) {
+                const size_t comma = list.find(',', start);
+                const std::string one = list.substr(start, comma - start);
+                const uint32_t t = static_cast<uint32_t>(number(arg, one.c_str(), 16));
+                if (t == 0) usage("--token: a token is not 0");
+                a.tokens.push_back(t);
+                if (comma == std::string::npos) break;
+                start = comma + 1;
+            }
         } else if (arg == "--gdb") {
             a.gdb = true;
         } else if (arg == "--quiet") {
@@ -107,13 +118,15 @@ int main(int argc, char** argv) {
         std::cerr << "mv-run: " << e.what() << "\n";
         return kUsageStatus;
     }
-    const uint32_t token = args.token != 0 ? args.token : mvtest::new_token();
+    // Each VM its own token: those given, then fresh ones.
+    std::vector<uint32_t> tokens = mvtest::new_tokens(image.vms.size());
+    for (size_t i = 0; i < args.tokens.size() && i < tokens.size(); ++i) tokens[i] = args.tokens[i];
     const std::string qemu = mvtest::qemu_program();
     std::vector<std::string> extra;
     if (args.gdb) extra = {"-s", "-S"};
 
     mvtest::ChildSpec spec;
-    spec.argv = mvtest::qemu_command(image, token, args.selector, extra, qemu);
+    spec.argv = mvtest::qemu_command(image, tokens, args.selector, extra, qemu);
     if (args.dry_run) {
         for (const std::string& a : spec.argv) std::cout << a << (&a == &spec.argv.back() ? "\n" : " ");
         return 0;
@@ -125,18 +138,27 @@ int main(int argc, char** argv) {
     spec.timeout_s = args.gdb ? 0 : args.timeout_s;
     spec.capture = false;
     spec.forward_stdin = isatty(STDIN_FILENO);
-    spec.on_output = [](std::string_view data) { write_all(STDOUT_FILENO, data); };
+    mvtest::ExitLineWatcher exit_line;  // the status comes from the console, not from QEMU
+    mvtest::QemuNoiseFilter noise;
+    spec.on_output = [&](std::string_view data) {
+        exit_line.feed(data);
+        write_all(STDOUT_FILENO, noise.feed(data));
+    };
     signal(SIGPIPE, SIG_IGN);
 
-    if (!args.quiet)
+    if (!args.quiet) {
         std::cerr << "mv-run: booting " << image.system << " (" << image.vms.size() << " VM"
-                  << (image.vms.size() == 1 ? "" : "s") << ", token " << mvtest::hex8(token) << ", selector "
-                  << args.selector << ")\n";
+                  << (image.vms.size() == 1 ? ", token" : "s, tokens");
+        for (size_t i = 0; i < image.vms.size(); ++i)
+            std::cerr << (i ? ", " : " ") << image.vms[i].name << " " << mvtest::hex8(tokens[i]);
+        std::cerr << "; selector " << args.selector << ")\n";
+    }
     if (args.gdb)
         std::cerr << "mv-run: QEMU is waiting for a debugger on localhost:1234. In another terminal: make gdb\n"
                   << "        (or: gdb-multiarch " << image.elf << " -ex 'target remote localhost:1234')\n";
 
     const mvtest::ChildResult r = mvtest::run_child(spec);
+    write_all(STDOUT_FILENO, noise.flush());
     if (!r.error.empty()) {
         std::cerr << "mv-run: " << r.error << "\n";
         return kNoQemuStatus;
@@ -150,8 +172,15 @@ int main(int argc, char** argv) {
         std::cerr << "mv-run: QEMU was killed by signal " << r.signal << " (" << strsignal(r.signal) << ")\n";
         return 128 + r.signal;
     }
-    if (!args.quiet)
-        std::cerr << "mv-run: QEMU exited with status " << r.exit_status << ": " << mvtest::exit_meaning(r.exit_status)
-                  << "\n";
-    return r.exit_status;
+    const int status = mvtest::system_status(r.exit_status, exit_line.status());
+    if (!args.quiet) {
+        if (r.exit_status != 0)
+            std::cerr << "mv-run: QEMU exited with status " << status << ": " << mvtest::exit_meaning(status) << "\n";
+        else if (status == mvtest::kNoExitLine)
+            std::cerr << "mv-run: QEMU exited, but the microvisor printed no MV_EXIT line: status " << status << "\n";
+        else
+            std::cerr << "mv-run: the microvisor ended the system with status " << status << ": "
+                      << mvtest::exit_meaning(status) << "\n";
+    }
+    return status;
 }

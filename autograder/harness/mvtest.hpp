@@ -22,10 +22,12 @@ struct RunOptions {
     size_t max_output = 1 << 20;      ///< QEMU is killed after printing this many bytes
 };
 
-/// `@@MVT <token> PASS <name>` or `@@MVT <token> FAIL <name>: <detail>`.
+/// `[<vm>] @@MVT <token> PASS <name>` or `[<vm>] @@MVT <token> FAIL <name>: <detail>`, at the
+/// start of a line, with the token of that VM.
 struct GuestResult {
     bool pass;
     std::string name, detail;
+    std::string vm;  ///< the VM that reported it
 };
 
 /// `MV_LAB_TODO: lab <N>: <function>() in <file> is not written yet (book: <section>)`.
@@ -36,22 +38,30 @@ struct LabTodo {
 
 /// What one boot of a system image did. Inside a TEST body write `mvtest::Run` or `auto`:
 /// there the bare name `Run` means testing::Test::Run().
+///
+/// Markers count at the start of a console line only: the microvisor's (MV_LAB_TODO:,
+/// MV_PANIC:, `MV: VM <id> (<name>) crashed`, MV_EXIT:) bare, a guest's result lines after
+/// its VM's prefix `[<vm>] `, which the microvisor puts before every guest line.
 struct Run {
-    int exit_status = -1;        ///< QEMU's exit code; -1 if killed or signalled
+    int exit_status = -1;        ///< the system's: MV_EXIT's status, or QEMU's own failure (system_status); -1 if killed
+    int qemu_status = -1;        ///< QEMU's own exit code (0 after PSCI SYSTEM_OFF); -1 if killed or signalled
+    std::optional<int> exit_line;  ///< the status of the microvisor's `MV_EXIT: <status>` line
     bool timed_out = false, flooded = false;
     std::string console;         ///< everything QEMU printed (stdout+stderr), capped at max_output
-    std::vector<GuestResult> results;  ///< result lines carrying this run's token, in order
-    bool done = false;           ///< saw `@@MVT <token> DONE`
-    std::map<std::string, long long> values;  ///< `@@MVT <token> VALUE <name> <integer>` lines
+    std::vector<GuestResult> results;  ///< result lines carrying their VM's token, in order
+    bool done = false;           ///< saw `[<vm>] @@MVT <token> DONE`
+    std::map<std::string, long long> values;  ///< `[<vm>] @@MVT <token> VALUE <name> <integer>` lines
     std::optional<LabTodo> todo;       ///< the first MV_LAB_TODO line
     std::optional<std::string> panic;  ///< the first MV_PANIC message
     std::vector<std::string> crashes;  ///< "VM <id> (<name>) crashed: <why>", one per crash
 
     std::string system;          ///< as given in RunOptions
-    uint32_t token = 0, selector = 0;
+    std::map<std::string, uint32_t> tokens;  ///< each VM's own token, by VM name (VMs with a parameter page)
+    uint32_t token = 0;          ///< the first VM's token
+    uint32_t selector = 0;
     double timeout_s = 0, elapsed_s = 0;
     std::string error;           ///< the harness could not boot it (no image, no QEMU); also in console
-    int foreign_results = 0;     ///< result lines with another token: ignored
+    int foreign_results = 0;     ///< `@@MVT` lines not counted: another VM's token, no prefix, not at the line start
 
     std::string tail(size_t n = 20) const;  ///< the last n console lines, colour codes removed
     const GuestResult* find(const std::string& name) const;  ///< the first result named `name`
@@ -68,6 +78,8 @@ Run boot(const std::string& system, uint32_t selector = 0, double timeout_s = 10
 // what was expected and seen, then why the run went wrong (an unwritten lab function, a panic,
 // a crash, a timeout, a flood, QEMU's exit status) and the last 15 console lines.
 ::testing::AssertionResult GuestPassed(const Run& run, const std::string& name);
+/// The same, from one VM: VM `vm` reported PASS `name` and no FAIL of it.
+::testing::AssertionResult GuestPassedIn(const Run& run, const std::string& vm, const std::string& name);
 ::testing::AssertionResult GuestDone(const Run& run);
 ::testing::AssertionResult ExitedWith(const Run& run, int status);
 ::testing::AssertionResult ConsoleHas(const Run& run, const std::string& text);

@@ -22,7 +22,6 @@ Run run_system(const RunOptions& options) {
     run.system = options.system;
     run.selector = options.selector;
     run.timeout_s = options.timeout_s;
-    run.token = new_token();
 
     Image image;
     try {
@@ -30,24 +29,31 @@ Run run_system(const RunOptions& options) {
     } catch (const std::exception& e) {
         return fail(run, e.what());
     }
+    // Each VM its own token, written into its own parameter page only: no VM can show
+    // another VM's token, and the microvisor never sees one it could print by itself.
+    const std::vector<uint32_t> tokens = new_tokens(image.vms.size());
+    for (size_t i = 0; i < image.vms.size(); ++i)
+        if (image.vms[i].params_pa != 0) run.tokens[image.vms[i].name] = tokens[i];
+    if (!tokens.empty()) run.token = tokens[0];
     const std::string qemu = qemu_program();
     if (find_program(qemu).empty())
         return fail(run, qemu + " not found" +
                              (qemu.find('/') == std::string::npos ? " on PATH: install the Debian package qemu-system-arm" : ""));
 
     ChildSpec spec;
-    spec.argv = qemu_command(image, run.token, options.selector, options.extra_args, qemu);
+    spec.argv = qemu_command(image, tokens, options.selector, options.extra_args, qemu);
     spec.timeout_s = options.timeout_s;
     spec.max_output = options.max_output;
     ChildResult child = run_child(spec);
 
-    run.console = std::move(child.output);
-    run.exit_status = child.exit_status;
+    run.console = without_qemu_noise(child.output);
+    run.qemu_status = child.exit_status;
     run.timed_out = child.timed_out;
     run.flooded = child.flooded;
     run.elapsed_s = child.elapsed_s;
     if (!child.error.empty()) return fail(run, child.error);
     parse_console(run);
+    run.exit_status = child.exit_status < 0 ? -1 : system_status(child.exit_status, run.exit_line);
     return run;
 }
 

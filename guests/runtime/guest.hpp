@@ -58,7 +58,8 @@ struct ExcFrame {
 using ExcHook = bool (*)(Exc kind, ExcFrame& frame);
 void set_exception_hook(ExcHook hook);
 
-/// The parameter page the harness writes: a per-run token and a sub-test selector.
+/// The parameter page the harness writes into this VM's memory: this VM's own token for the
+/// run (every VM gets another one) and a sub-test selector.
 u32 param_token();
 u32 param_selector();
 
@@ -101,6 +102,8 @@ inline u32 cpsr() {
 }  // namespace guest
 
 /// Result lines the autograder reads: `@@MVT <token> PASS|FAIL <name>[: detail]`, `@@MVT <token> DONE`.
+/// The microvisor puts `[<vm name>] ` before every guest line; the harness counts a line only
+/// as `[<vm>] @@MVT <that VM's token> ...`, so no VM can report for another.
 namespace mvt {
 void pass(const char* name);
 void fail(const char* name, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -24,16 +24,30 @@ TEST_F(MvRun, ExitsWithQemusStatus) {
     const auto r = mv_run({dir() + "/fake.elf", "--selector", "1"});
     EXPECT_EQ(r.exit_status, 3) << r.output;
     EXPECT_NE(r.output.find("MV_LAB_TODO: lab 1: handle_trap()"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("mv-run: QEMU exited with status 3: a lab function is not implemented yet"),
+    EXPECT_NE(r.output.find("mv-run: the microvisor ended the system with status 3: a lab function is not "
+                            "implemented yet"),
               std::string::npos)
         << r.output;
 }
 
+TEST_F(MvRun, TheStatusComesFromTheExitLine) {
+    EXPECT_EQ(mv_run({dir() + "/fake.elf", "--selector", "5", "--quiet"}).exit_status, 2);
+    EXPECT_EQ(mv_run({dir() + "/fake.elf", "--selector", "7", "--quiet"}).exit_status, 0)
+        << "a guest's forged MV_EXIT line does not count";
+    const auto r = mv_run({dir() + "/fake.elf", "--selector", "8"});
+    EXPECT_EQ(r.exit_status, mvtest::kNoExitLine) << r.output;
+    EXPECT_NE(r.output.find("no MV_EXIT line"), std::string::npos) << r.output;
+}
+
 TEST_F(MvRun, PassesTheTokenGiven) {
-    const auto r = mv_run({dir() + "/fake.elf", "--token", "C0FFEE", "--quiet"});
+    const auto r = mv_run({dir() + "/fake.elf", "--token", "C0FFEE,beef", "--quiet"});
     EXPECT_EQ(r.exit_status, 0) << r.output;
-    EXPECT_NE(r.output.find("@@MVT 00c0ffee PASS alpha"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("[vm0] @@MVT 00c0ffee PASS alpha"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("[vm1] @@MVT 0000beef FAIL beta"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("MV_EXIT: 0 (every VM powered off)\n"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("icount sleep disabled"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("mv-run:"), std::string::npos) << r.output;
+    EXPECT_EQ(mv_run({dir() + "/fake.elf", "--token", "1,0"}).exit_status, 125) << "a token is not 0";
 }
 
 TEST_F(MvRun, StreamsLiveAndTimesOutWith124) {
@@ -59,6 +73,7 @@ TEST_F(MvRun, GdbWaitsForADebuggerWithoutTimeout) {
     const auto r = mv_run({dir() + "/fake.elf", "--gdb", "--dry-run"});
     EXPECT_EQ(r.exit_status, 0) << r.output;
     EXPECT_NE(r.output.find("data-len=4 -s -S\n"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("semihosting"), std::string::npos) << "no guest may end QEMU: " << r.output;
 }
 
 TEST_F(MvRun, AMissingImageSaysToBuildFirst) {

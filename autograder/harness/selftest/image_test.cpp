@@ -73,7 +73,7 @@ TEST(LoadImage, ReadsTheSidecar) {
     EXPECT_EQ(image.vms[1].entry, 0x49000000u);
 }
 
-TEST(QemuCommand, IsTheProjectsCommandWithAParameterPagePerVm) {
+TEST(QemuCommand, IsTheProjectsCommandWithAParameterPageAndATokenPerVm) {
     Image image;
     image.elf = "/img/x.elf";
     image.memory_mib = 1024;
@@ -81,12 +81,13 @@ TEST(QemuCommand, IsTheProjectsCommandWithAParameterPagePerVm) {
     const std::vector<std::string> expected = {
         "qemu-system-arm", "-M", "virt,virtualization=on,gic-version=2", "-cpu", "cortex-a15", "-m", "1024M",
         "-display", "none", "-monitor", "none", "-serial", "stdio", "-nodefaults",
-        "-semihosting-config", "enable=on,target=native", "-icount", "shift=0,sleep=off", "-kernel", "/img/x.elf",
+        "-icount", "shift=0,sleep=off", "-kernel", "/img/x.elf",
         "-device", "loader,addr=0x48fff000,data=0x00c0ffee,data-len=4",
         "-device", "loader,addr=0x48fff004,data=0x00000007,data-len=4",
-        "-device", "loader,addr=0x4afff000,data=0x00c0ffee,data-len=4",
+        "-device", "loader,addr=0x4afff000,data=0x0000beef,data-len=4",
         "-device", "loader,addr=0x4afff004,data=0x00000007,data-len=4", "-s", "-S"};
-    EXPECT_EQ(qemu_command(image, 0xc0ffee, 7, {"-s", "-S"}), expected);
+    EXPECT_EQ(qemu_command(image, {0xc0ffee, 0x1111, 0xbeef}, 7, {"-s", "-S"}), expected);
+    EXPECT_THROW(qemu_command(image, {0xc0ffee}, 7, {}), std::invalid_argument);
 }
 
 TEST(NewToken, IsNonZeroAndVaries) {
@@ -96,6 +97,16 @@ TEST(NewToken, IsNonZeroAndVaries) {
     std::sort(tokens.begin(), tokens.end());
     EXPECT_GT(std::unique(tokens.begin(), tokens.end()) - tokens.begin(), 1);
     EXPECT_EQ(hex8(0xabc), "00000abc");
+}
+
+TEST(NewTokens, OnePerVmAllDifferent) {
+    const std::vector<uint32_t> tokens = new_tokens(8);
+    ASSERT_EQ(tokens.size(), 8u);
+    std::vector<uint32_t> sorted = tokens;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    EXPECT_EQ(std::count(tokens.begin(), tokens.end(), 0u), 0);
+    EXPECT_TRUE(new_tokens(0).empty());
 }
 
 }  // namespace

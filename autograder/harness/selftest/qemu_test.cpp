@@ -52,16 +52,19 @@ TEST_F(RealQemu, AHangingGuestIsKilledAtTheTimeout) {
 }
 
 #ifdef TINY_GUEST_ELF
-TEST_F(RealQemu, ATinyGuestReportsWithItsTokenAndExitStatus) {
+TEST_F(RealQemu, ATinyGuestReportsWithItsTokenAndEndsByPsciSystemOff) {
     std::filesystem::copy_file(TINY_GUEST_ELF, dir_.path() + "/tiny.elf");
     std::ofstream(dir_.path() + "/tiny.json")
         << R"({"system": "tiny", "memory_mib": 1024, "vms": [{"name": "tiny", "id": 0, "ram_pa": "0x40000000",
               "ram_size": 268435456, "params_pa": "0x48fff000", "entry": "0x40000000"}]})";
     const mvtest::Run run = mvtest::boot(dir_.path() + "/tiny.elf", 0);
     EXPECT_TRUE(mvtest::ScenarioPassed(run, "tiny"));
-    EXPECT_TRUE(mvtest::ConsoleHas(run, "tiny: @@MVT " + mvtest::hex8(run.token) + " PASS tiny"));
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "[tiny] @@MVT " + mvtest::hex8(run.token) + " PASS tiny"));
+    // PSCI SYSTEM_OFF by SMC from HYP mode ends QEMU 7.2 with 0; the MV_EXIT line gives the status.
+    EXPECT_EQ(run.qemu_status, 0) << run.console;
     const mvtest::Run stub = mvtest::boot(dir_.path() + "/tiny.elf", 3);
     EXPECT_TRUE(mvtest::ExitedWith(stub, 3));
+    EXPECT_EQ(stub.qemu_status, 0) << stub.console;
 }
 #endif
 

@@ -9,20 +9,29 @@ namespace {
 
 using FakeRun = FakeQemuTest;
 
-TEST_F(FakeRun, HandsTheTokenToTheGuestAndCountsOnlyItsLines) {
+TEST_F(FakeRun, HandsEachVmItsOwnTokenAndCountsOnlyItsLines) {
     const mvtest::Run run = boot(0);
     ASSERT_TRUE(run.error.empty()) << run.console;
-    EXPECT_NE(run.token, 0u);
-    EXPECT_TRUE(mvtest::ConsoleHas(run, "data=0x" + mvtest::hex8(run.token)));
+    ASSERT_EQ(run.tokens.size(), 2u);
+    const uint32_t t0 = run.tokens.at("vm0"), t1 = run.tokens.at("vm1");
+    EXPECT_NE(t0, 0u);
+    EXPECT_NE(t1, 0u);
+    EXPECT_NE(t0, t1);
+    EXPECT_EQ(run.token, t0);
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "loader,addr=0x48fff000,data=0x" + mvtest::hex8(t0)));
+    EXPECT_TRUE(mvtest::ConsoleHas(run, "loader,addr=0x49fff000,data=0x" + mvtest::hex8(t1)));
+    EXPECT_FALSE(mvtest::ConsoleHas(run, "semihosting"));
+    EXPECT_FALSE(mvtest::ConsoleHas(run, "icount sleep disabled")) << "QEMU's noise after SYSTEM_OFF is dropped";
     EXPECT_TRUE(mvtest::ConsoleHas(run, "-m 64M"));
     EXPECT_TRUE(mvtest::ConsoleHas(run, "/fake.elf"));
     EXPECT_TRUE(mvtest::GuestPassed(run, "alpha"));
-    EXPECT_TRUE(mvtest::GuestPassed(run, "colour"));  // behind a colour code and a per-VM prefix
+    EXPECT_TRUE(mvtest::GuestPassed(run, "colour"));  // a per-VM prefix behind a colour code
     EXPECT_FALSE(mvtest::GuestPassed(run, "beta"));
     EXPECT_FALSE(mvtest::GuestPassed(run, "forged"));  // another token
     EXPECT_FALSE(mvtest::GuestPassed(run, "gamma"));   // no token at all
     ASSERT_NE(run.find("beta"), nullptr);
     EXPECT_EQ(run.find("beta")->detail, "r0 was 0x1, expected 0x0");
+    EXPECT_EQ(run.find("beta")->vm, "vm1");
     EXPECT_EQ(run.results.size(), 3u);
     EXPECT_EQ(run.foreign_results, 1);
     EXPECT_TRUE(mvtest::GuestDone(run));
@@ -35,6 +44,8 @@ TEST_F(FakeRun, HandsTheTokenToTheGuestAndCountsOnlyItsLines) {
 TEST_F(FakeRun, ReportsALabStub) {
     const mvtest::Run run = boot(1);
     EXPECT_TRUE(mvtest::ExitedWith(run, 3));
+    EXPECT_EQ(run.qemu_status, 0) << "QEMU exits with 0 after PSCI SYSTEM_OFF";
+    EXPECT_EQ(run.exit_line, 3) << "the status comes from the MV_EXIT line";
     ASSERT_TRUE(run.todo);
     EXPECT_EQ(run.todo->lab, 1);
     EXPECT_EQ(run.todo->function, "handle_trap");
@@ -58,6 +69,29 @@ TEST_F(FakeRun, ReportsPanicCrashAndStderr) {
 TEST_F(FakeRun, ReadsALastLineWithoutNewline) {
     const mvtest::Run run = boot(6);
     EXPECT_TRUE(mvtest::ScenarioPassed(run, "alpha"));
+}
+
+TEST_F(FakeRun, ForgedLinesDoNotCount) {
+    const mvtest::Run run = boot(7);
+    EXPECT_TRUE(mvtest::ExitedWith(run, 0));
+    EXPECT_FALSE(run.panic);
+    EXPECT_TRUE(run.crashes.empty());
+    EXPECT_FALSE(run.todo);
+    ASSERT_EQ(run.results.size(), 1u) << run.console;
+    EXPECT_TRUE(mvtest::GuestPassedIn(run, "vm1", "genuine"));
+    EXPECT_EQ(run.foreign_results, 4);
+    EXPECT_TRUE(mvtest::GuestDone(run));
+}
+
+TEST_F(FakeRun, QemuEndingWithoutTheExitLineIsNotASuccess) {
+    const mvtest::Run run = boot(8);
+    EXPECT_EQ(run.qemu_status, 0);
+    EXPECT_EQ(run.exit_status, mvtest::kNoExitLine);
+    const auto r = mvtest::ExitedWith(run, 0);
+    EXPECT_FALSE(r);
+    EXPECT_NE(std::string(r.message()).find("the microvisor printed no MV_EXIT line"), std::string::npos)
+        << r.message();
+    EXPECT_FALSE(mvtest::ScenarioPassed(run, "alpha"));
 }
 
 TEST_F(FakeRun, AMissingImageSaysToBuildFirst) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* tiny-guest.S: a bare-metal image for the harness's real-QEMU smoke test.
  * Started by QEMU in HYP mode, it reads the token and selector from the parameter page at
- * 0x48fff000, prints "@@MVT <token> PASS tiny" and "@@MVT <token> DONE" on the PL011, and
- * ends QEMU through semihosting (SYS_EXIT_EXTENDED) with the selector as exit status. */
+ * 0x48fff000, prints "[tiny] @@MVT <token> PASS tiny" and "[tiny] @@MVT <token> DONE" on the
+ * PL011, then ends as the microvisor does: "MV_EXIT: <selector>" and PSCI SYSTEM_OFF by SMC,
+ * which QEMU's virt board (virtualization=on, no secure firmware) takes from HYP mode. */
     .syntax unified
     .arm
     .global _start
@@ -25,12 +26,15 @@ _start:
     bl      puthex
     adr     r0, done
     bl      puts
-    ldr     r1, =exit_block             @ SYS_EXIT_EXTENDED(ADP_Stopped_ApplicationExit, selector)
-    ldr     r2, =0x20026
-    ldr     r3, [r4, #4]
-    stm     r1, {r2, r3}
-    mov     r0, #0x20
-    hlt     #0xf000                     @ the A32 semihosting trap
+    adr     r0, exit_line               @ "MV_EXIT: <selector, one digit>"
+    bl      puts
+    ldr     r0, [r4, #4]
+    add     r0, r0, #'0'
+    bl      putc
+    mov     r0, #'\n'
+    bl      putc
+    ldr     r0, =0x84000008             @ PSCI SYSTEM_OFF: QEMU exits with status 0
+    smc     #0
 1:  b       1b
 
 putc:                                   @ r0: the character
@@ -61,11 +65,9 @@ puthex:                                 @ r0: printed as 8 lowercase hex digits
     bne     3b
     pop     {r4, r5, pc}
 
-marker: .asciz "tiny: @@MVT "
+marker: .asciz "[tiny] @@MVT "
 pass:   .asciz " PASS tiny\n"
 done:   .asciz " DONE\n"
+exit_line: .asciz "MV_EXIT: "
     .align  2
     .ltorg
-
-    .data
-exit_block: .word 0, 0

@@ -70,7 +70,7 @@ void vfp_save(VfpState& s);
 void vfp_load(const VfpState& s);
 
 // --- machine ----------------------------------------------------------------
-[[noreturn]] void exit_system(int status);  ///< end QEMU (semihosting SYS_EXIT_EXTENDED)
+[[noreturn]] void exit_system(int status);  ///< print MV_EXIT: <status>, end QEMU (PSCI SYSTEM_OFF by SMC)
 [[noreturn]] void halt();                   ///< stop this CPU for good
 void enable_hyp_mmu();                      ///< HYP stage-1 identity map, caches on
 void flush_guest_tlb();                     ///< all stage-1+2 entries of non-secure PL0/PL1

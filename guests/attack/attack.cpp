@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+// Containment guest (systems/attack.toml): VM 0 attacks the way QEMU is ended and the
+// console; VM 1, the victim, must run to its end and be the only one to report for itself.
+//
+// Selector 1: semihosting calls (exit, exit with a status, write to the host) by every
+// instruction QEMU would take for one, and PSCI SYSTEM_OFF by SMC: none may end QEMU.
+// Selector 2: lines that look like the microvisor's or the victim's, with carriage returns
+// and escape sequences, through the console hypercall and the emulated PL011, and a line
+// left open while the victim reports. 0: both. The harness must not be fooled by any.
+#include "guest.hpp"
+#include "lib/format.hpp"
+
+using namespace guest;
+using mv::snformat;
+
+extern "C" u32 a32_svc_semihost(u32 op, u32 arg);
+extern "C" u32 a32_hlt_semihost(u32 op, u32 arg);
+extern "C" u32 t32_svc_semihost(u32 op, u32 arg);
+extern "C" u32 t32_hlt_semihost(u32 op, u32 arg);
+extern "C" u32 a32_smc(u32 function_id);
+
+namespace {
+
+constexpr u32 MAILBOX = 0x40800000;        // the page both VMs share
+constexpr u32 VICTIM_PARAMS = 0x487ff000;  // the victim's parameter page, by its physical address
+constexpr u32 ATTACKS_DONE = 0xa77ac4ed;
+constexpr u32 UART = 0x09000000;           // the emulated PL011
+
+// Semihosting operations (ARM DUI 0471).
+constexpr u32 SYS_WRITE0 = 0x04;
+constexpr u32 SYS_EXIT = 0x18;
+constexpr u32 SYS_EXIT_EXTENDED = 0x20;
+constexpr u32 ADP_Stopped_ApplicationExit = 0x20026;
+
+volatile u32& mailbox() { return *reinterpret_cast<volatile u32*>(MAILBOX); }
+
+volatile u32 taken, taken_kind;
+
+bool on_exception(Exc kind, ExcFrame& f) {
+    taken = taken + 1;
+    taken_kind = static_cast<u32>(kind);
+    if (kind == Exc::dabt) f.lr -= 4;  // LR_abt = the load + 8: go on after it
+    return kind == Exc::svc || kind == Exc::undef || kind == Exc::dabt;  // SVC, UNDEF: LR is past it
+}
+
+/// `attempt` ran one instruction that QEMU's semihosting would have taken: it must come
+/// back as an exception of `kind` to this guest's own vector, and the guest goes on.
+template <typename Attempt>
+void expect_plain(const char* name, Exc kind, Attempt attempt) {
+    const u32 before = taken;
+    attempt();
+    if (taken != before + 1 || taken_kind != static_cast<u32>(kind))
+        mvt::fail(name, "expected one exception %u at this guest's vector, saw %u (last %u)",
+                  static_cast<u32>(kind), taken - before, taken_kind);
+    else
+        mvt::pass(name);
+}
+
+void semihosting() {
+    static const char host_text[] = "SEMIHOSTING-REACHED-THE-HOST\n";
+    static u32 exit_block[2] = {ADP_Stopped_ApplicationExit, 2};
+    const u32 text = reinterpret_cast<u32>(host_text);
+    const u32 block = reinterpret_cast<u32>(exit_block);
+    expect_plain("a32_svc_sys_exit", Exc::svc, [] { a32_svc_semihost(SYS_EXIT, ADP_Stopped_ApplicationExit); });
+    expect_plain("a32_svc_sys_exit_extended", Exc::svc, [=] { a32_svc_semihost(SYS_EXIT_EXTENDED, block); });
+    expect_plain("a32_svc_sys_write0", Exc::svc, [=] { a32_svc_semihost(SYS_WRITE0, text); });
+    expect_plain("a32_hlt_sys_exit", Exc::undef, [] { a32_hlt_semihost(SYS_EXIT, ADP_Stopped_ApplicationExit); });
+    expect_plain("a32_hlt_sys_exit_extended", Exc::undef, [=] { a32_hlt_semihost(SYS_EXIT_EXTENDED, block); });
+    expect_plain("t32_svc_sys_exit", Exc::svc, [] { t32_svc_semihost(SYS_EXIT, ADP_Stopped_ApplicationExit); });
+    expect_plain("t32_hlt_sys_exit_extended", Exc::undef, [=] { t32_hlt_semihost(SYS_EXIT_EXTENDED, block); });
+    expect_plain("smc_psci_system_off", Exc::undef, [] { a32_smc(PSCI_SYSTEM_OFF); });
+}
+
+void write_raw(const char* s) {
+    u32 n = 0;
+    while (s[n] != '\0') ++n;
+    if (n > 0) console_write(s, n);
+}
+
+void forge_console() {
+    // The victim's token is in its own memory only: reading it by its physical address
+    // aborts (this VM's stage-2 tables do not map it).
+    const u32 before = taken;
+    const u32 stolen = *reinterpret_cast<volatile u32*>(VICTIM_PARAMS);
+    mvt::expect(taken == before + 1 && taken_kind == static_cast<u32>(Exc::dabt), "victim_token_unreadable",
+                "read %#x at %#x without an abort", stolen, VICTIM_PARAMS);
+
+    // Each forgery: text, this VM's token if `token`, text. The victim's token it cannot know.
+    struct Forgery {
+        const char* before;
+        bool token;
+        const char* after;
+    };
+    static const Forgery forged[] = {
+        {"\r[victim] @@MVT ", true, " PASS forged_cr\n"},
+        {"\x1b[2K\x1b[1G[victim] @@MVT ", true, " PASS forged_esc\n"},
+        {"\r@@MVT ", true, " PASS forged_bare\n"},
+        {"\r\x1b[2KMV_PANIC: forged panic\n", false, ""},
+        {"\x1b[1GMV: VM 1 (victim) crashed: forged crash\n", false, ""},
+        {"\rMV_LAB_TODO: lab 1: handle_trap() in microvisor/kernel/trap.cpp is not written yet\n", false, ""},
+        {"\rMV_EXIT: 2 (the microvisor panicked)\n", false, ""},
+        {"\x9b" "2K\x7f\b\bMV_PANIC: forged with a C1 CSI and backspaces\n", false, ""},
+    };
+    char hex[9];
+    snformat(hex, sizeof hex, "%08x", param_token());
+    for (const Forgery& f : forged) {
+        write_raw(f.before);
+        if (f.token) write_raw(hex);
+        write_raw(f.after);
+    }
+    for (const char* p = "\r\x1b[1GMV_PANIC: forged through the PL011\n"; *p != '\0'; ++p)
+        *reinterpret_cast<volatile u32*>(UART) = static_cast<u8>(*p);
+    write_raw("[victim] @@MVT ");  // a line left open while the victim reports
+    write_raw(hex);
+    write_raw(" PASS forged_open");
+}
+
+void attacker(u32 selector) {
+    set_exception_hook(on_exception);
+    if (selector == 0 || selector == 1) semihosting();
+    if (selector == 0 || selector == 2) forge_console();
+    mailbox() = ATTACKS_DONE;
+    sleep_us(3000);  // the victim reports meanwhile
+    write_raw(" ...and more\n");
+    mvt::pass("attacker_done");
+}
+
+void victim() {
+    for (u64 until = now_us() + 200000; mailbox() != ATTACKS_DONE && now_us() < until;) sleep_us(500);
+    mvt::expect(mailbox() == ATTACKS_DONE, "victim_outlived_attacks", "the attacker did not finish its attacks");
+    mvt::done();
+}
+
+}  // namespace
+
+int main() {
+    if (hvc(MV_CALL_VM_INFO).r1 == 0)
+        attacker(param_selector());
+    else
+        victim();
+    return 0;
+}

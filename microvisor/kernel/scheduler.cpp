@@ -74,7 +74,8 @@ void run_start() {
     gic::init();
     gic::enable(gic::PPI_HYP_TIMER, 0x80);
     run_queues.clear();
-    for (u32 i = 0; i < system_config.nvms; ++i) vm_start(system_config.vm_pool[i]);
+    u64 epoch = now();  // every VM's time starts together
+    for (u32 i = 0; i < system_config.nvms; ++i) vm_start(system_config.vm_pool[i], epoch);
     reschedule();
 }
 

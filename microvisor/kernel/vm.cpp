@@ -33,10 +33,10 @@ void start_boot_vcpu(Vm& vm) {
 
 }  // namespace
 
-void vm_start(Vm& vm) {
+void vm_start(Vm& vm, u64 epoch) {
     if (!vm_memory_build(vm)) panic("VM %s: its stage-2 map does not fit in its tables", vm.name());
     vm.state = VmState::running;
-    vm.cntvoff = arch::read64<reg::CNTPCT>();  // the VM's virtual count starts at 0
+    vm.cntvoff = epoch;                        // the VM's virtual count starts at 0
     arch::flush_guest_tlb();                   // the VMID may have been used by an earlier map
     start_boot_vcpu(vm);
 }

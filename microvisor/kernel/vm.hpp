@@ -36,8 +36,9 @@ public:
 };
 
 /// Start the VM: build its stage-2 map, reset vCPU 0 to the entry point and
-/// make it ready to run. Other vCPUs stay off.
-void vm_start(Vm& vm);
+/// make it ready to run. Other vCPUs stay off. Its virtual count reads 0 at
+/// physical count `epoch` (VMs started together share one).
+void vm_start(Vm& vm, u64 epoch);
 // The three ends of a VM's life are cold and out of line: the compiler keeps them, and the
 // registers they need, out of the hot trap path they are called from.
 

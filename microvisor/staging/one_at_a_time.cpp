@@ -16,7 +16,7 @@ void start_next_vm() {
     for (u32 i = 0; i < system_config.nvms; ++i) {
         Vm& vm = system_config.vm_pool[i];
         if (vm.state == VmState::idle) {
-            vm_start(vm);
+            vm_start(vm, arch::read64<reg::CNTPCT>());  // its time starts now
             return;
         }
     }

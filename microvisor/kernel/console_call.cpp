@@ -3,7 +3,7 @@
 #include "kernel/console.hpp"
 #include "kernel/guest_memory.hpp"
 #include "kernel/hypercall.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"

@@ -3,7 +3,7 @@
 #include "kernel/context.hpp"
 
 #include "arch.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 

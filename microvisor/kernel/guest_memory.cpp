@@ -3,7 +3,7 @@
 #include "kernel/guest_memory.hpp"
 
 #include "arch.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vm.hpp"
 #include "kernel/vm_memory.hpp"
 

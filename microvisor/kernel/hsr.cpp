@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 1: decoding the Hyp Syndrome Register (ARM ARM B3.13.6).
 #include "kernel/hsr.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 
 namespace mv {
 

@@ -2,7 +2,7 @@
 // Lab 1: the hypercall dispatcher (Arm SMCCC over HVC #0).
 #include "kernel/hypercall.hpp"
 
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/reflect.hpp"
 #include "kernel/trap.hpp"
 #include "kernel/vcpu.hpp"

@@ -5,7 +5,6 @@
 #include "kernel/registry.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
-#include "kernel/vm_memory.hpp"
 #include "mv/abi.h"
 #include "vdev/vpl011.hpp"
 
@@ -40,7 +39,7 @@ void hc_mem_map(Vcpu& vcpu) {
         vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
         return;
     }
-    S2Status s = vm_map_region(*vcpu.vm, *r, gpa, size);
+    S2Status s = vcpu.vm->stage2.map(gpa, r->pa + (gpa - r->gpa), size, region_attrs(*r));
     vcpu.r(0) = static_cast<u32>(s == S2Status::ok        ? MV_OK
                                  : s == S2Status::overlap ? MV_DENIED
                                                           : MV_INVALID_PARAMETERS);

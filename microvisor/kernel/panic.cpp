@@ -6,7 +6,7 @@
 
 #include "arch.hpp"
 #include "kernel/console.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "lib/format.hpp"
 
 namespace mv {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 1: PSCI 1.0 (ARM DEN 0022) for a VM: version, features, system off and reset.
 #include "kernel/hypercall.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"

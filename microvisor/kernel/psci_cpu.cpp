@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: PSCI CPU_ON, CPU_OFF and AFFINITY_INFO for the vCPUs of one VM.
 #include "kernel/psci_cpu.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"

@@ -7,7 +7,7 @@
 //   MV_TRAP_CLASS(Ec::hcptr, handle_vfp_trap);          // kernel/vcpu_services.cpp
 //   MV_VENDOR_CALL(MV_CALL_VCPU_YIELD, hc_vcpu_yield);  // kernel/vcpu_services.cpp
 //   MV_PSCI_CALL(PSCI_CPU_ON, hc_cpu_on);               // kernel/vcpu_services.cpp
-//   MV_MMIO_DEVICE(vpl011, VPL011_BASE, VPL011_SIZE, uart_read, uart_write);
+//   MV_MMIO_DEVICE(pl011, VPL011_BASE, VPL011_SIZE, uart_read, uart_write);
 //
 // A registration is a static object whose constructor fills the tables
 // below before mv_main() runs (boot.S runs the constructors). A system image

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: the run queues: fixed priorities, round robin within a priority.
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/run_queues.hpp"
 
 namespace mv {

@@ -7,7 +7,7 @@
 #include "kernel/panic.hpp"
 #include "kernel/registry.hpp"
 #include "kernel/vm_memory.hpp"
-#include "mm/lpae.hpp"
+#include "arch/armv7/lpae.hpp"
 
 namespace mv {
 namespace {

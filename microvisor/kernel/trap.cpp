@@ -2,7 +2,7 @@
 // Lab 1: dispatching traps on the exception class.
 #include "kernel/trap.hpp"
 
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/reflect.hpp"
 #include "kernel/vcpu.hpp"
 

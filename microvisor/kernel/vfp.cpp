@@ -2,7 +2,7 @@
 // Lab 2: lazy VFP switching. The unit keeps the registers of its owner until
 // another vCPU touches it: only then are they saved and the new ones loaded.
 #include "arch.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vfp.hpp"
 #include "kernel/vcpu.hpp"
 

@@ -15,17 +15,12 @@ TablePool pool;
 bool map_all(Vm& vm) {
     for (u32 i = 0; i < vm.config->nregions; ++i) {
         const MemRegion& r = vm.config->regions[i];
-        if (vm_map_region(vm, r, r.gpa, r.size) != S2Status::ok) return false;
+        if (vm.stage2.map(r.gpa, r.pa, r.size, region_attrs(r)) != S2Status::ok) return false;
     }
     return true;
 }
 
 }  // namespace
-
-S2Status vm_map_region(Vm& vm, const MemRegion& r, u32 gpa, u32 size) {
-    S2Attrs a{true, r.writable, r.executable, r.kind == MemKind::Device};
-    return vm.stage2.map(gpa, r.pa + (gpa - r.gpa), size, a);
-}
 
 void vm_memory_init() {
     pool.init(system_config.table_storage, system_config.table_pages, arch::virt_to_phys(system_config.table_storage));

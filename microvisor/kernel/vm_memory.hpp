@@ -31,12 +31,3 @@ u64 vm_vttbr(const Vm& vm);
 bool vm_translate(const Vm& vm, u32 gpa, u64& pa, S2Attrs& attrs);
 
 }  // namespace mv
-
-namespace mv {
-
-/// Lab 3 on (kernel/vm_memory.cpp): map guest-physical [gpa, gpa + size),
-/// which lies in region `r` of the VM's description, to the memory the
-/// region gives it, with its permissions.
-S2Status vm_map_region(Vm& vm, const MemRegion& r, u32 gpa, u32 size);
-
-}  // namespace mv

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: a vCPU waits (WFI), yields or waives its priority.
 #include "arch.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/waiting.hpp"
 #include "kernel/waking.hpp"
 #include "kernel/run_queues.hpp"

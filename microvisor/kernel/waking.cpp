@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Lab 2: timer deadlines, waking blocked vCPUs, and the end of a time slice.
 #include "config/system_config.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/waking.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/vcpu.hpp"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Lab 1: trapped WFI/WFE and SMC.
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/reflect.hpp"
 #include "kernel/run.hpp"
 #include "kernel/trap.hpp"

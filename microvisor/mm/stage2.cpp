@@ -3,11 +3,11 @@
 #include "mm/stage2.hpp"
 
 #include "arch.hpp"
-#include "kernel/lab.hpp"
+#include "lib/lab_todo.hpp"
 
 namespace mv {
 
-// Read mm/stage2.hpp (the drawing) and mm/lpae.hpp (every descriptor bit)
+// Read mm/stage2.hpp (the drawing) and arch/armv7/lpae.hpp (every descriptor bit)
 // first. A table's entries are u64; pool_->table(phys) gives the table at a
 // physical address, pool_->alloc() a new zeroed one (0 when the pool is empty).
 

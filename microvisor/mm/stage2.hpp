@@ -14,8 +14,9 @@
 // write the new one.
 #pragma once
 
+#include "config/system_config.hpp"
 #include "lib/types.hpp"
-#include "mm/lpae.hpp"
+#include "arch/armv7/lpae.hpp"
 #include "mm/table_pool.hpp"
 
 namespace mv {
@@ -29,6 +30,11 @@ struct S2Attrs {
 
     bool operator==(const S2Attrs&) const = default;
 };
+
+/// What a region of a system description allows, as stage-2 attributes.
+constexpr S2Attrs region_attrs(const MemRegion& r) {
+    return {true, r.writable, r.executable, r.kind == MemKind::Device};
+}
 
 enum class S2Status : i32 {
     ok = 0,

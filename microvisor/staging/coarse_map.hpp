@@ -9,7 +9,7 @@
 
 #include "config/system_config.hpp"
 #include "lib/types.hpp"
-#include "mm/lpae.hpp"
+#include "arch/armv7/lpae.hpp"
 
 namespace mv {
 

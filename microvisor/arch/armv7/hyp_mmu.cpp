@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The microvisor's own stage-1 translation (HYP mode): an identity map, caches on.
 #include "arch.hpp"
-#include "mm/lpae.hpp"
+#include "arch/armv7/lpae.hpp"
 
 namespace mv::arch {
 namespace {

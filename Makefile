@@ -9,6 +9,7 @@
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
 #   make bench / make size    measurements
+#   make fuzz                 fuzz the trap and hypercall path for FUZZ_SECONDS (default 600)
 SHELL := /bin/bash
 SYSTEM ?= demo
 SELECTOR ?= 0
@@ -17,8 +18,9 @@ SOLUTION ?= student
 PRESET ?= default
 BUILD := build/$(PRESET)
 JOBS ?= 2
+FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size clean compile_commands.json
+.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size fuzz clean compile_commands.json
 
 all: build
 
@@ -63,6 +65,10 @@ bench: build
 
 size: build
 	@tools/size.py --build-dir $(BUILD)
+
+fuzz: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@autograder/fuzz/run-fuzzer.sh $(BUILD) time $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build compile_commands.json

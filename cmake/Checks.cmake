@@ -8,7 +8,8 @@
 #  - system.*: `make qemu`'s demo ends by itself with status 0; a wrong system
 #    description stops the build with file and line; gdb stops in the dispatcher;
 #    a guest can neither end QEMU nor forge console lines (systems/attack.toml);
-#  - measure.*: `make bench` and `make size` run and meet their targets.
+#  - measure.*: `make bench` and `make size` run and meet their targets;
+#  - fuzz.trap_path_short: a short fixed-seed run of the trap fuzzer (autograder/fuzz).
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(MV_GRADE ${Python3_EXECUTABLE} ${MV_TOP}/tools/grade.py --manifest ${MV_TOP}/labs/manifest.json)
 
@@ -71,6 +72,10 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
              COMMAND harness-attack-scenario --gtest_filter=Attack.ForgedConsoleLinesFoolNobody)
     set_tests_properties(system.attack_semihosting_cannot_end_qemu system.attack_forged_console_lines_fool_nobody
                          PROPERTIES TIMEOUT 120)
+
+    add_test(NAME fuzz.trap_path_short
+             COMMAND bash ${MV_TOP}/autograder/fuzz/run-fuzzer.sh ${CMAKE_BINARY_DIR} short)
+    set_tests_properties(fuzz.trap_path_short PROPERTIES TIMEOUT 600)
 
     add_test(NAME measure.bench COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/bench.py --build-dir ${CMAKE_BINARY_DIR} --check)
     add_test(NAME measure.size COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/size.py --build-dir ${CMAKE_BINARY_DIR} --check)

@@ -13,6 +13,7 @@ PACKAGES=(
     gdb-multiarch                              # make gdb
     device-tree-compiler                       # DTBs for the Linux guest (lab 6)
     libgtest-dev libgmock-dev                  # the autograder
+    clang-14 libclang-rt-14-dev                # make fuzz: libFuzzer, ASan and UBSan for clang
     libtomlplusplus-dev                        # mv-sysgen: system descriptions
     nlohmann-json3-dev                         # the harness: image sidecars
     python3                                    # tools/grade.py (standard library only)

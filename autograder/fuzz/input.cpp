@@ -42,7 +42,8 @@ constexpr Cp15 CP15_ACCESSES[] = {{0, 7, 6, 2}, {0, 7, 10, 2}, {0, 7, 14, 2}, {0
 constexpr u32 PL011_OFFSETS[] = {0x000, 0x004, 0x018, 0x024, 0x028, 0x02c, 0x030, 0x034, 0x038,
                                  0x03c, 0x040, 0x044, 0xfe0, 0xfe4, 0xffc, 0x001, 0x002, 0x048};
 
-std::vector<u32> values;  // arguments: sizes, addresses, MPIDRs, edges
+std::vector<u32> firsts;  // r1: addresses, MPIDRs, classes, function IDs
+std::vector<u32> seconds; // r2: sizes, entry points, levels
 std::vector<u32> ipas;    // page-aligned guest-physical addresses for HPFAR
 
 // Little-endian fields; zero past the end.
@@ -66,7 +67,7 @@ struct Reader {
     }
 };
 
-u32 argument(u8 selector, u32 raw) {
+u32 argument(const std::vector<u32>& values, u8 selector, u32 raw) {
     if (selector < 0x60) return values[selector % values.size()];
     if (selector < 0x80) return values[selector % values.size()] + static_cast<u32>(static_cast<signed char>(raw));
     return raw;
@@ -97,8 +98,8 @@ Trap read_trap(Reader& in) {
     t.hsr = syndrome(ec_sel, in.word());
     for (u32& r : t.r) r = in.word();
     if (r0_sel < 0xa0) t.r[0] = FUNCTION_IDS[r0_sel % std::size(FUNCTION_IDS)];
-    t.r[1] = argument(r1_sel, t.r[1]);
-    t.r[2] = argument(r2_sel, t.r[2]);
+    t.r[1] = argument(firsts, r1_sel, t.r[1]);
+    t.r[2] = argument(seconds, r2_sel, t.r[2]);
     t.sp_usr = in.word();
     t.lr_usr = in.word();
     t.elr = in.word();
@@ -142,23 +143,26 @@ Trap read_trap(Reader& in) {
 }  // namespace
 
 void init_tables() {
-    values = {0,          1,          2,          3,          4,          0xfff,      0x1000,     0x1001,
-              0x2000,     0x10000,    0x100000,   0x1ff000,   0x200000,   0x400000,   0x7fffffff, 0x80000000,
-              0x80000001, 0xffffffff, 0xfffff000, MV_CONSOLE_MAX, MV_CONSOLE_MAX + 1, 63, 64, 0x100,
-              0x80000000, 0x80000001, 0x80000002, 0x00010000, mv::VPL011_BASE, mv::gic::GICD_BASE,
-              mv::gic::GICC_BASE, PSCI_CPU_ON, MV_CALL_NULL};
+    // r1 of the calls: an address (console write, memory calls), an MPIDR (CPU_ON,
+    // AFFINITY_INFO), an exception class (trap count), a function ID (PSCI_FEATURES).
+    firsts = {0, 1, 2, 3, 0x100, 0x80000001, 0x00010000, 0xff, 63, 64, PSCI_CPU_ON, PSCI_SYSTEM_OFF, MV_CALL_NULL,
+              0xffffffff, 0xfffff000, 0x80000000, 0x7fffffff, mv::VPL011_BASE, mv::gic::GICD_BASE};
+    // r2: a length or size, an entry point (CPU_ON), a level (AFFINITY_INFO).
+    seconds = {0,        1,        2,          4,          14,         0xfff,          0x1000,
+               0x1001,   0x2000,   0x10000,    0x1ff000,   0x200000,   0x400000,       0x7fffffff,
+               0x80000000, 0xffffffff, MV_CONSOLE_MAX, MV_CONSOLE_MAX + 1, 0x40000001};
     ipas = {mv::VPL011_BASE, mv::gic::GICD_BASE, mv::gic::GICC_BASE, 0, 0xfffff000, 0x40400000, 0x7ffff000};
     for (u32 v = 0; v < mv::system_config.nvms; ++v) {
         const mv::VmConfig& c = mv::system_config.vms[v];
-        values.push_back(c.entry);
+        seconds.push_back(c.entry);
         for (u32 i = 0; i < c.nregions; ++i) {
             const mv::MemRegion& r = c.regions[i];
             for (u32 a : {r.gpa, r.gpa + 0x1000, r.gpa + r.size - 0x1000, r.gpa + r.size, r.gpa + r.size - 1}) {
-                values.push_back(a);
+                firsts.push_back(a);
                 ipas.push_back(a & ~0xfffu);
             }
-            values.push_back(r.size);
-            values.push_back(r.size - 0x1000);
+            seconds.push_back(r.size);
+            seconds.push_back(r.size - 0x1000);
         }
     }
 }

@@ -10,6 +10,7 @@
 #include "arch/armv7/lpae.hpp"
 #include "config/system_config.hpp"
 #include "drivers/gic.hpp"
+#include "kernel/context.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
@@ -202,26 +203,21 @@ void check_running(bool switched) {
     // After a switch the hardware holds the new vCPU's own state (what the harness lets guests change).
     if (!switched) return;
     const mv::GuestContext& c = r->ctx;
-    struct {
-        const char* name;
-        u64 hw, saved;
-    } regs[] = {{"SCTLR", cpu().get(reg::SCTLR), c.sctlr},
-                {"VBAR", cpu().get(reg::VBAR), c.vbar},
-                {"TTBCR", cpu().get(reg::TTBCR), c.ttbcr},
-                {"CNTV_CTL", cpu().get(reg::CNTV_CTL), c.cntv_ctl},
-                {"CNTV_CVAL", cpu().get(reg::CNTV_CVAL), c.cntv_cval}};
-    for (const auto& x : regs)
-        if (x.hw != x.saved)
-            finding("after the switch to vCPU %u, %s holds %#llx, not its own %#llx", i, x.name, x.hw, x.saved);
-    struct {
-        const char* name;
-        u32 mode;
-        const mv::BankedMode& saved;
-    } banked[] = {
-        {"svc", 0x13, c.svc}, {"abt", 0x17, c.abt}, {"und", 0x1b, c.und}, {"irq", 0x12, c.irq}, {"fiq", 0x11, c.fiq}};
-    for (const auto& b : banked)
-        if (cpu().sp[b.mode] != b.saved.sp || cpu().lr[b.mode] != b.saved.lr || cpu().spsr[b.mode] != b.saved.spsr)
-            finding("after the switch to vCPU %u, SP, LR or SPSR of %s mode is not its own", i, b.name);
+#define SAME(field, R)                                                                                        \
+    if (cpu().get(reg::R) != c.field)                                                                         \
+        finding("after the switch to vCPU %u, " #R " holds %#llx, not its own %#llx", i, cpu().get(reg::R), \
+                static_cast<u64>(c.field));
+    MV_GUEST_CP15(SAME)
+    MV_GUEST_CP15_64(SAME)
+    SAME(cntv_ctl, CNTV_CTL)
+    SAME(cntv_cval, CNTV_CVAL)
+#undef SAME
+    for (const auto& b : mv::BANKED_MODES) {
+        u32 m = static_cast<u32>(b.mode) & 0x1f;
+        const mv::BankedMode& saved = c.*b.field;
+        if (cpu().sp[m] != saved.sp || cpu().lr[m] != saved.lr || cpu().spsr[m] != saved.spsr)
+            finding("after the switch to vCPU %u, SP, LR or SPSR of mode %#x is not its own", i, m);
+    }
     for (u32 n = 0; n < 5; ++n)
         if (cpu().fiq_r8_12[n] != c.r8_12_fiq[n])
             finding("after the switch to vCPU %u, r%u_fiq is not its own", i, n + 8);

@@ -8,6 +8,7 @@
 #include "arch.hpp"
 #include "drivers/gic.hpp"
 #include "kernel/console_input.hpp"
+#include "kernel/context.hpp"
 #include "kernel/run.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/system.hpp"
@@ -64,6 +65,9 @@ mv::u8* ram_of_gpa(const mv::Vm& vm, u32 gpa) {
     }
     return nullptr;
 }
+
+// A value for the `k`th CP15 register the guest wrote before trap `t`.
+u32 scribble(const Trap& t, u32 k) { return (t.vbar ^ t.ttbcr) * 0x9e3779b9u + k * 0x01000193u; }
 
 // The console input state lives in statics of kernel/console_input.cpp: "x" ends a
 // pending Ctrl-A, then Ctrl-A 0 gives VM 0 the focus with nothing queued.
@@ -147,6 +151,20 @@ void guest_ran(mv::Vcpu& v, const Trap& t) {
         std::memcpy(cpu().fiq_r8_12, t.fiq_r8_12, sizeof t.fiq_r8_12);
     }
     if ((t.update & UPDATE_CP15) != 0) {
+        // Every CP15 register a guest owns (kernel/context.hpp's list) gets a value of
+        // this trap, so that one left behind by a switch shows; SCTLR, VBAR and TTBCR,
+        // which change how exceptions are reflected, come from the record itself.
+        u32 k = 0;
+#define GUEST_WRITES(field, r) cpu().set(reg::r, scribble(t, k++));
+#define GUEST_WRITES_64(field, r)                                       \
+    {                                                                   \
+        u64 hi = scribble(t, k++);                                      \
+        cpu().set(reg::r, hi << 32 | scribble(t, k++));                 \
+    }
+        MV_GUEST_CP15(GUEST_WRITES)
+        MV_GUEST_CP15_64(GUEST_WRITES_64)
+#undef GUEST_WRITES
+#undef GUEST_WRITES_64
         cpu().set(reg::SCTLR, t.sctlr);
         cpu().set(reg::VBAR, t.vbar);
         cpu().set(reg::TTBCR, t.ttbcr);

@@ -40,6 +40,17 @@ def dabt(reg, write, size=2, isv=True):
     return hsr(0x24, iss)
 
 
+def mcr(opc1, crn, crm, opc2, rt, read=False, cond=0xE, cv=True):
+    """An MCR/MRC trapped to HYP (class 0x03): Opc2 19:17, Opc1 16:14, CRn 13:10, Rt 8:5, CRm 4:1, read 0."""
+    iss = (opc2 << 17) | (opc1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (1 if read else 0)
+    return hsr(0x03, ((1 << 24) if cv else 0) | (cond << 20) | iss)
+
+
+def it_state(it):
+    """CPSR bits of ITSTATE `it`: IT[7:2] in bits 15:10, IT[1:0] in bits 26:25."""
+    return ((it >> 2) << 10) | ((it & 3) << 25)
+
+
 def hpfar(ipa):
     return (ipa >> 12) << 4
 
@@ -100,6 +111,23 @@ SEEDS = {
     "wfx_wfe": run([trap(WFE), trap(hsr(0x01, COND_AL | 1, il=False), spsr=SVC | 0x20)]),
     # 0x03: an MRC the microvisor does not handle: an undefined instruction for the guest.
     "cp15_mrc": run([trap(hsr(0x03, COND_AL | (1 << 0) | (5 << 10))), trap(hsr(0x03, 1, il=False), spsr=SVC | 0x20)]),
+    # 0x03: what the microvisor emulates: set/way maintenance (DCCISW, DCISW), ACTLR;
+    # PMCR, which traps for VM 1 (no PMU), is an undefined instruction.
+    "cp15_emulated": run([
+        trap(mcr(0, 7, 14, 2, rt=1), (0, 0x40)),
+        trap(mcr(0, 1, 0, 1, rt=2, read=True)),
+        trap(mcr(0, 9, 12, 0, rt=3, read=True)),
+        hvc(MV_CALL["vcpu_yield"]),
+        trap(mcr(0, 9, 12, 0, rt=3, read=True)),
+        trap(mcr(0, 7, 6, 2, rt=15)),
+    ]),
+    # Conditional traps: WFI with COND = EQ while Z is clear is skipped; so is a
+    # Thumb WFI in an IT EQ block (CV = 0), and the IT state moves on.
+    "conditional_skipped": run([
+        trap(hsr(0x01, (1 << 24) | (0x0 << 20))),
+        trap(hsr(0x01, 0, il=False), spsr=SVC | 0x20 | it_state(0x04)),
+        trap(mcr(0, 7, 14, 2, rt=1, cond=0x1), spsr=SVC | (1 << 30)),
+    ]),
     # 0x07: lazy VFP switching between two vCPUs of two VMs.
     "hcptr_vfp": run([
         trap(hsr(0x07, COND_AL | 10)),
@@ -110,6 +138,18 @@ SEEDS = {
     ]),
     # 0x12: the vendor calls.
     "hvc_console_write": run([hvc(MV_CALL["console_write"], 0x40002000, 14)], memory=b"hello, world!\n"),
+    # Console writes at the edges of guest memory: a device, read-only RAM, a buffer
+    # that runs on into the next region (elsewhere in physical memory) or off its
+    # end, one that wraps around 4 GiB, and one in a page the guest unmapped.
+    "hvc_console_buffers": run([
+        hvc(MV_CALL["console_write"], 0x0A000000, 4),
+        hvc(MV_CALL["console_write"], 0x41000000, 8),
+        hvc(MV_CALL["console_write"], 0x401FFFFC, 8),
+        hvc(MV_CALL["console_write"], 0x4020FFFE, 4),
+        hvc(MV_CALL["console_write"], 0xFFFFFFFE, 4),
+        hvc(MV_CALL["mem_unmap"], 0x40100000, 0x1000),
+        hvc(MV_CALL["console_write"], 0x400FFFFE, 4),
+    ], memory=b"edge"),
     "hvc_info_calls": run([
         hvc(MV_CALL["null"]), hvc(MV_CALL["vm_info"]), hvc(MV_CALL["trap_count"], 0x12),
         hvc(0x8600FF03), hvc(MV_CALL["priority_waive"]), hvc(MV_CALL["vcpu_yield"]),

@@ -36,6 +36,11 @@ void wait_for_victim() {
 // The storms end here (asm.S storm_escape), on this guest's own vectors and SVC stack again.
 extern "C" [[noreturn]] void attack_storm_escaped() {
     install_probe_hook();
+    // How many traps the storm made: prefetch and data aborts (EC 0x20, 0x24) and SMCs (0x13).
+    static const u32 classes[] = {0x20, 0x24, 0x13};
+    u32 traps = 0;
+    for (u32 ec : classes) traps += hvc(MV_CALL_TRAP_COUNT, ec).r1;
+    mvt::value("attacker_storm_traps", traps);
     mvt::pass("attacker_released");
     power_off();
 }

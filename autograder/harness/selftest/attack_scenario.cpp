@@ -97,7 +97,10 @@ enum class End {
 struct Attack {
     uint32_t selector;
     End end;
-    const char* crash;  ///< the crash message's reason, for End::attacker_stopped
+    const char* crash = "";  ///< the crash message's reason, for End::attacker_stopped
+    /// The attacker's VALUE that shows the attack ran (rounds, traps), and its least value.
+    const char* proof = nullptr;
+    long long at_least = 0;
 };
 
 /// One thing that went wrong: `key` names it for known-gap matching, `text` says what was
@@ -187,6 +190,15 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
         !passed(run, "attacker", "attacker_released"))
         add("attacker:end", "expected the attacker to go on and report attacker_done (or attacker_released), saw neither");
 
+    // The attack ran as long as the victim measured.
+    if (a.proof != nullptr) {
+        const auto v = value_of(run, "attacker", a.proof);
+        if (!v || *v < a.at_least)
+            add(std::string("attacker:") + a.proof,
+                std::string("expected the attacker's VALUE ") + a.proof + " at least " + std::to_string(a.at_least) +
+                    " (the attack ran while the victim measured), saw " + (v ? std::to_string(*v) : "none"));
+    }
+
     // The victim's progress.
     const auto rate = value_of(run, "victim", "victim_rate");
     const long long floor = static_cast<long long>(static_cast<double>(base) * MIN_RATE);
@@ -260,10 +272,10 @@ TEST(AttackSuite, BaselineIsClean) {
 }
 
 // Memory: the other VM's and the microvisor's, by guest-physical and physical address.
-TEST(AttackSuite, MemoryOfTheOtherVm) { run_attack({4, End::powers_off, ""}); }
-TEST(AttackSuite, MemoryOfTheMicrovisor) { run_attack({5, End::powers_off, ""}); }
-TEST(AttackSuite, PhysicalGicdGiccGichGicv) { run_attack({6, End::powers_off, ""}); }
-TEST(AttackSuite, EmulatedUartOddAccesses) { run_attack({7, End::powers_off, ""}); }
+TEST(AttackSuite, MemoryOfTheOtherVm) { run_attack({4, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, MemoryOfTheMicrovisor) { run_attack({5, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, PhysicalGicdGiccGichGicv) { run_attack({6, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, EmulatedUartOddAccesses) { run_attack({7, End::powers_off, "", "attacker_rounds", 100}); }
 
 // System registers from PL1.
 TEST(AttackSuite, SetWayCacheOpsAndImpdefRegisters_KnownGap) {
@@ -280,8 +292,8 @@ TEST(AttackSuite, PmuRegisters_KnownGap) {
                "the PMU is neither trapped (HDCR.TPM/TPMCR) nor switched: PMCR, PMCCNTR, PMSELR and PMUSERENR "
                "reach the hardware, and the victim finds the attacker's values in its own PMU registers");
 }
-TEST(AttackSuite, TimerRegisters) { run_attack({10, End::powers_off, ""}); }
-TEST(AttackSuite, HypRegisters) { run_attack({11, End::powers_off, ""}); }
+TEST(AttackSuite, TimerRegisters) { run_attack({10, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, HypRegisters) { run_attack({11, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, ThumbEeRegisters_KnownGap) {
     run_attack({12, End::powers_off, ""},
                {"attacker:tee", "attacker:rounds_contained", "victim:victim_thumbee_state_intact"},
@@ -298,10 +310,10 @@ TEST(AttackSuite, VirtualTimerCompareNearTheTop_KnownGap) {
 }
 
 // Calls.
-TEST(AttackSuite, SmcWithGarbage) { run_attack({13, End::powers_off, ""}); }
-TEST(AttackSuite, PsciWithGarbage) { run_attack({14, End::powers_off, ""}); }
-TEST(AttackSuite, VendorCallsWithHostileArguments) { run_attack({15, End::powers_off, ""}); }
-TEST(AttackSuite, MemMapAndUnmapAimedAtOthers) { run_attack({16, End::powers_off, ""}); }
+TEST(AttackSuite, SmcWithGarbage) { run_attack({13, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, PsciWithGarbage) { run_attack({14, End::powers_off, "", "attacker_rounds", 10}); }
+TEST(AttackSuite, VendorCallsWithHostileArguments) { run_attack({15, End::powers_off, "", "attacker_rounds", 5}); }
+TEST(AttackSuite, MemMapAndUnmapAimedAtOthers) { run_attack({16, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, BlockSplitsExhaustTheTablePool_KnownGap) {
     run_attack({17, End::powers_off, ""},
                {"victim:victim_mem_unmap_map", "attacker:split_refusal_not_invalid_parameters"},
@@ -318,10 +330,10 @@ TEST(AttackSuite, LongMemMapCallsHogTheCpu_KnownGap) {
 
 // The CPU: hogs, storms, waiting, starting and resetting.
 TEST(AttackSuite, CpuHogWithIrqsMasked) { run_attack({18, End::powers_off, ""}); }
-TEST(AttackSuite, FaultInsideOwnVectorTable) { run_attack({19, End::powers_off, ""}); }
-TEST(AttackSuite, VectorsJumpToUnmappedMemory) { run_attack({20, End::powers_off, ""}); }
-TEST(AttackSuite, SmcStormInUndefVector) { run_attack({21, End::powers_off, ""}); }
-TEST(AttackSuite, StageTwoAbortLoop) { run_attack({22, End::powers_off, ""}); }
+TEST(AttackSuite, FaultInsideOwnVectorTable) { run_attack({19, End::powers_off, "", "attacker_storm_traps", 1000}); }
+TEST(AttackSuite, VectorsJumpToUnmappedMemory) { run_attack({20, End::powers_off, "", "attacker_storm_traps", 1000}); }
+TEST(AttackSuite, SmcStormInUndefVector) { run_attack({21, End::powers_off, "", "attacker_storm_traps", 1000}); }
+TEST(AttackSuite, StageTwoAbortLoop) { run_attack({22, End::powers_off, "", "attacker_aborts", 1000}); }
 TEST(AttackSuite, VbarAtUnmappedMemory) {
     run_attack({23, End::attacker_stopped, "prefetch abort at its own exception vector 0x30000004"});
 }
@@ -331,11 +343,11 @@ TEST(AttackSuite, OwnVectorPageUnmapped) {
 TEST(AttackSuite, WfiForeverWithTimerOff) {
     run_attack({25, End::attacker_stopped, "deadlocked: all its vCPUs wait for nothing"});
 }
-TEST(AttackSuite, WfiLoopWithExpiredMaskedTimer) { run_attack({26, End::powers_off, ""}); }
+TEST(AttackSuite, WfiLoopWithExpiredMaskedTimer) { run_attack({26, End::powers_off, "", "attacker_wfis", 1000}); }
 TEST(AttackSuite, WfeLoop) { run_attack({27, End::powers_off, ""}); }
 TEST(AttackSuite, CpuOnWithBadEntry) {
     run_attack({28, End::attacker_stopped, "prefetch abort at its own exception vector 0xc"});
 }
-TEST(AttackSuite, ResetLoop) { run_attack({29, End::powers_off, ""}); }
+TEST(AttackSuite, ResetLoop) { run_attack({29, End::powers_off, "", "attacker_resets", 10}); }
 
 }  // namespace

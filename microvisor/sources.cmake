@@ -13,6 +13,7 @@ set(MV_CORE_GENERIC
     kernel/base_services.cpp
     kernel/console.cpp
     kernel/console_input.cpp
+    kernel/cp15_traps.cpp
     kernel/device_port.cpp
     kernel/panic.cpp
     kernel/registry.cpp

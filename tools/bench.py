@@ -33,6 +33,9 @@ def run(build, system, selector, suffix):
     for m in re.finditer(r"^\[[^\] ]+\] @@BENCH (\S+) (\d+) (\S+)\r?$", proc.stdout, re.M):
         name = m.group(1) + (suffix if m.group(1) == "null_hypercall" else "")
         figures[name] = {"value": int(m.group(2)), "unit": m.group(3), "system": system}
+    failed = re.findall(r"^\[[^\] ]+\] @@MVT \S+ FAIL .*$|^MV: VM .* crashed.*$", proc.stdout, re.M)
+    if failed:
+        sys.exit(f"bench: {system} (selector {selector}): a guest failed: {failed[0]}")
     if not figures:
         sys.exit(f"bench: {system} printed no @@BENCH lines:\n{proc.stdout[-2000:]}")
     return figures

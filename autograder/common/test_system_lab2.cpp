@@ -8,16 +8,24 @@ namespace {
 
 const MemRegion ram[] = {{fake::RAM_BASE, fake::RAM_BASE, fake::RAM_SIZE, MemKind::Ram, true, true}};
 const VmConfig vm_configs[] = {
-    {"a", 0, fake::RAM_BASE, 2, 100, FaultPolicy::Reflect, ram, 1, 0},  // vCPUs 0, 1
-    {"b", 1, fake::RAM_BASE, 1, 200, FaultPolicy::Reflect, ram, 1, 0},  // vCPU 2
-    {"c", 2, fake::RAM_BASE, 1, 100, FaultPolicy::Reflect, ram, 1, 0},  // vCPU 3
+    // vCPUs 0, 1
+    {.name = "a", .id = 0, .entry = fake::RAM_BASE, .vcpus = 2, .priority = 100, .on_fault = FaultPolicy::Reflect,
+     .regions = ram, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0},
+    // vCPU 2
+    {.name = "b", .id = 1, .entry = fake::RAM_BASE, .vcpus = 1, .priority = 200, .on_fault = FaultPolicy::Reflect,
+     .regions = ram, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0},
+    // vCPU 3
+    {.name = "c", .id = 2, .entry = fake::RAM_BASE, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
+     .regions = ram, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0},
 };
 Vm vm_pool[3];
 Vcpu vcpu_pool[4];
 
 }  // namespace
 
-const SystemConfig system_config = {"host-test-lab2", 0x40000000, 0x40000000, vm_configs, 3, vm_pool,
-                                    vcpu_pool, 4, 2, 1000, nullptr, 0};
+const SystemConfig system_config = {.name = "host-test-lab2", .ram_base = 0x40000000, .ram_size = 0x40000000,
+                                    .vms = vm_configs, .nvms = 3, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool,
+                                    .nvcpus = 4, .lab = 2, .time_slice_us = 1000, .table_storage = nullptr,
+                                    .table_pages = 0};
 
 }  // namespace mv

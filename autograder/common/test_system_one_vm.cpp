@@ -27,14 +27,17 @@ const MemRegion vm0_regions[] = {
     {DEVICE_BASE, DEVICE_BASE, 0x200000, MemKind::Device, true, false},
 };
 const VmConfig vm_configs[] = {
-    {"host", 0, RAM_BASE, 1, 100, FaultPolicy::Reflect, vm0_regions, 5, RAM_BASE + RAM_SIZE - 0x1000},
+    {.name = "host", .id = 0, .entry = RAM_BASE, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
+     .regions = vm0_regions, .nregions = 5, .params_gpa = RAM_BASE + RAM_SIZE - 0x1000, .pmu = false, .table_quota = 0},
 };
 Vm vm_pool[1];
 Vcpu vcpu_pool[1];
 
 }  // namespace
 
-const SystemConfig system_config = {"host-test", 0x40000000, 0x40000000, vm_configs, 1, vm_pool,
-                                    vcpu_pool, 1, MV_TEST_SYSTEM_LAB, 1000, nullptr, 0};
+const SystemConfig system_config = {.name = "host-test", .ram_base = 0x40000000, .ram_size = 0x40000000,
+                                    .vms = vm_configs, .nvms = 1, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool,
+                                    .nvcpus = 1, .lab = MV_TEST_SYSTEM_LAB, .time_slice_us = 1000,
+                                    .table_storage = nullptr, .table_pages = 0};
 
 }  // namespace mv

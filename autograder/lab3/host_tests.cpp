@@ -27,7 +27,7 @@ protected:
     void SetUp() override {
         HostTest::SetUp();
         pool.init(storage.get(), TABLES, POOL_PHYS);
-        ASSERT_TRUE(s2.init(pool, 7));
+        ASSERT_TRUE(s2.init(pool, 7, TABLES));
         cpu().tlb_vmid_flushes.clear();
     }
     // The raw entries, walked by the test itself.
@@ -149,8 +149,10 @@ TEST_F(Lab3, BreakBeforeMakeFlushesTheVmid) {
     ASSERT_EQ(s2.map(0x40000000, 0x48000000, PAGE, rw), S2Status::ok);
     EXPECT_TRUE(cpu().tlb_vmid_flushes.empty()) << "an invalid entry made valid needs no flush";
     ASSERT_EQ(s2.unmap(0x40000000, PAGE), S2Status::ok);
-    ASSERT_EQ(cpu().tlb_vmid_flushes.size(), 1u) << "a valid entry removed: the TLB may hold it";
+    ASSERT_EQ(cpu().tlb_vmid_flushes.size(), 2u)
+        << "a valid page removed, then its emptied level-3 table unlinked: the TLB may hold either";
     EXPECT_EQ(cpu().tlb_vmid_flushes[0], 7) << "flush this VM's VMID";
+    EXPECT_EQ(cpu().tlb_vmid_flushes[1], 7) << "flush this VM's VMID";
     ASSERT_EQ(s2.map(0x40200000, 0x48200000, BLOCK, rw), S2Status::ok);
     cpu().tlb_vmid_flushes.clear();
     ASSERT_EQ(s2.unmap(0x40200000, PAGE), S2Status::ok);
@@ -162,9 +164,37 @@ TEST_F(Lab3, PoolExhaustionIsReported) {
     std::unique_ptr<u64[]> two(new u64[2 * 512]());
     tiny.init(two.get(), 2, POOL_PHYS);
     Stage2 small;
-    ASSERT_TRUE(small.init(tiny, 1));  // level 1
+    ASSERT_TRUE(small.init(tiny, 1, 2));  // level 1
     ASSERT_EQ(small.map(0x40000000, 0x48000000, BLOCK, rw), S2Status::ok) << "level 2 from the pool";
     EXPECT_EQ(small.map(0x40200000, 0x48200000, PAGE, rw), S2Status::no_memory) << "no table left for level 3";
+}
+
+TEST_F(Lab3, QuotaExhaustionIsReported) {
+    Stage2 capped;
+    ASSERT_TRUE(capped.init(pool, 3, 3));  // level 1, a level 2 and one level 3: the pool has many more
+    ASSERT_EQ(capped.map(0x40000000, 0x48000000, PAGE, rw), S2Status::ok) << "levels 2 and 3 within the quota of 3";
+    EXPECT_EQ(capped.tables_used(), 3u) << "level 1, level 2, level 3";
+    u32 free_before = pool.free_count();
+    EXPECT_EQ(capped.map(0x40200000, 0x48200000, PAGE, rw), S2Status::no_memory)
+        << "a second level-3 table is over the VM's quota, though the pool has " << free_before;
+    EXPECT_EQ(pool.free_count(), free_before) << "a refused map takes no table from the pool";
+    S2Attrs a;
+    u64 pa;
+    EXPECT_FALSE(capped.translate(0x40200000, pa, a)) << "and maps nothing";
+}
+
+TEST_F(Lab3, EmptiedTablesGoBackToThePool) {
+    ASSERT_EQ(s2.map(0x40000000, 0x48000000, 2 * PAGE, rw), S2Status::ok);
+    u32 used = s2.tables_used();
+    ASSERT_EQ(s2.unmap(0x40000000, PAGE), S2Status::ok);
+    EXPECT_EQ(s2.tables_used(), used) << "one page is left: its level-3 table stays";
+    ASSERT_EQ(s2.unmap(0x40001000, PAGE), S2Status::ok);
+    EXPECT_EQ(s2.tables_used(), used - 1) << "the last page went: free_if_empty() gives the level-3 table back";
+    EXPECT_EQ(pool.free_count() + s2.tables_used(), TABLES) << "the table is in the pool again";
+    ASSERT_EQ(s2.map(0x40200000, 0x48200000, BLOCK, rw), S2Status::ok);
+    ASSERT_EQ(s2.unmap(0x40200000, PAGE), S2Status::ok) << "splits the block";
+    ASSERT_EQ(s2.unmap(0x40201000, BLOCK - PAGE), S2Status::ok);
+    EXPECT_EQ(s2.tables_used(), used - 1) << "a split block unmapped page by page leaves no table behind";
 }
 
 // --- MMIO decoding and emulation -----------------------------------------------------

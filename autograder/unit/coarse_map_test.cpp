@@ -16,7 +16,8 @@ TEST(CoarseMap, BlocksCarryTheRightAttributes) {
         {0x08000000, 0x08000000, 0x200000, MemKind::Device, true, false},
         {0x60000000, 0x60000000, 0x200000, MemKind::Ram, false, false},
     };
-    VmConfig vm{"t", 0, 0x48000000, 1, 100, FaultPolicy::Reflect, regions, 3, 0};
+    VmConfig vm{.name = "t", .id = 0, .entry = 0x48000000, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
+     .regions = regions, .nregions = 3, .params_gpa = 0, .pmu = false, .table_quota = 0};
     auto map = std::make_unique<CoarseMap>();
     ASSERT_TRUE(map->build(vm));
 
@@ -48,7 +49,8 @@ TEST(CoarseMap, BlocksCarryTheRightAttributes) {
 
 TEST(CoarseMap, RefusesUnalignedRegions) {
     const MemRegion regions[] = {{0x48001000, 0x48001000, 0x200000, MemKind::Ram, true, true}};
-    VmConfig vm{"t", 0, 0x48001000, 1, 100, FaultPolicy::Reflect, regions, 1, 0};
+    VmConfig vm{.name = "t", .id = 0, .entry = 0x48001000, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
+     .regions = regions, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0};
     auto map = std::make_unique<CoarseMap>();
     EXPECT_FALSE(map->build(vm));
 }

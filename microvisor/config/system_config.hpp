@@ -45,6 +45,8 @@ struct VmConfig {
     const MemRegion* regions;
     u32 nregions;
     u32 params_gpa;          ///< the VM's parameter page (token, selector), 0 if none
+    bool pmu;                ///< it may use the performance monitors (one VM at most)
+    u32 table_quota;         ///< stage-2 tables it may hold (Lab 3 on): its map's and spare ones
 };
 
 /// The most VMs a system may have (sysgen refuses more).
@@ -63,7 +65,7 @@ struct SystemConfig {
     u32 lab;                 ///< the latest lab whose mechanisms the image links (1-6): see staging/
     u32 time_slice_us;       ///< the scheduler's time slice (lab 2 on)
     u64* table_storage;      ///< stage-2 table pool, 4 KiB-aligned (lab 3 on), else nullptr
-    u32 table_pages;         ///< tables in table_storage
+    u32 table_pages;         ///< tables in table_storage: the sum of the VMs' quotas
 };
 
 /// Defined by the generated file of each system image.

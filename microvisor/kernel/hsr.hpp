@@ -13,6 +13,7 @@
 // condition code, when CV is 1.
 #pragma once
 
+#include "arch/armv7/psr.hpp"
 #include "lib/types.hpp"
 
 namespace mv {
@@ -38,6 +39,41 @@ enum class Ec : u8 {
     dabt_lower = 0x24,  ///< data abort from PL0/PL1 (a stage-2 fault)
     dabt_hyp = 0x25,    ///< data abort in HYP mode
 };
+
+/// Bit fields of the HSR and of the ISS classes the microvisor reads, declared once.
+namespace hsr_bits {
+inline constexpr u32 EC_SHIFT = 26;         ///< EC: bits 31:26
+inline constexpr u32 IL = 1u << 25;         ///< 32-bit instruction
+inline constexpr u32 ISS_MASK = 0x01ffffff; ///< ISS: bits 24:0
+// Classes 0x01-0x0c (a trapped instruction)
+inline constexpr u32 CV = 1u << 24;         ///< COND is valid
+inline constexpr u32 COND_SHIFT = 20;       ///< COND: bits 23:20
+// Data aborts (0x24, 0x25): ARM ARM B3.13.6, "ISS encoding for a Data Abort exception"
+inline constexpr u32 ISV = 1u << 24;        ///< bits 23:14 are valid
+inline constexpr u32 SAS_SHIFT = 22;        ///< SAS: bits 23:22, access size 1 << SAS
+inline constexpr u32 SSE = 1u << 21;        ///< the load sign-extends
+inline constexpr u32 SRT_SHIFT = 16;        ///< SRT: bits 19:16, the transfer register
+inline constexpr u32 S1PTW = 1u << 7;       ///< the fault hit the guest's own (stage-1) table walk
+inline constexpr u32 WNR = 1u << 6;         ///< write, not read
+}  // namespace hsr_bits
+
+/// Whether a trapped instruction did not execute because its condition
+/// failed (ARM ARM B1.14.1): for the classes 0x01-0x0c the HSR gives COND
+/// (when CV is set); in Thumb without CV, the IT state holds it. Such a trap
+/// is skipped and never reaches handle_trap().
+constexpr bool trap_condition_failed(u32 raw, u32 cpsr) {
+    u32 ec = raw >> hsr_bits::EC_SHIFT;
+    if (ec == 0 || ec > 0x0c) return false;  // not a class of conditional instructions
+    u32 cond;
+    if ((raw & hsr_bits::CV) != 0) {
+        cond = (raw >> hsr_bits::COND_SHIFT) & 0xf;
+    } else {
+        u32 it = psr::itstate(cpsr);
+        if (it == 0) return false;  // outside an IT block: unconditional
+        cond = it >> 4;
+    }
+    return !psr::condition_passed(cond, cpsr);
+}
 
 /// The fields of one HSR value.
 struct Hsr {

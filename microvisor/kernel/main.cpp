@@ -19,9 +19,9 @@ namespace {
 
 void banner() {
     kprintf("\nMicrovisor Course Edition %s (%s build) in HYP mode\n", MV_VERSION, MV_BUILD_FLAVOR);
-    kprintf("RAM %#x-%#x (%u MiB), system '%s' with %u VM%s\n", system_config.ram_base,
+    kprintf("RAM %#x-%#x (%u MiB), system '%s' (a Lab %u image) with %u VM%s\n", system_config.ram_base,
             system_config.ram_base + (system_config.ram_size - 1), system_config.ram_size >> 20,
-            system_config.name, system_config.nvms, system_config.nvms == 1 ? "" : "s");
+            system_config.name, system_config.lab, system_config.nvms, system_config.nvms == 1 ? "" : "s");
     for (u32 i = 0; i < system_config.nvms; ++i) {
         const VmConfig& vm = system_config.vms[i];
         kprintf("  VM %u '%s': %u vCPU%s, priority %u, entry %#x\n", vm.id, vm.name, vm.vcpus,
@@ -50,7 +50,12 @@ extern "C" [[noreturn]] void mv_main(u32 cpsr) {
 
 /// A trap from the current guest (arch/armv7/vectors.S has saved its frame).
 extern "C" void mv_hyp_trap() {
-    handle_trap(current_vcpu(), arch::read<reg::HSR>());
+    Vcpu& vcpu = current_vcpu();
+    u32 hsr = arch::read<reg::HSR>();
+    if (trap_condition_failed(hsr, vcpu.cpsr()))
+        vcpu.skip_instruction((hsr & hsr_bits::IL) != 0 ? 4 : 2);  // it did not execute
+    else
+        handle_trap(vcpu, hsr);
     run_after_trap();
 }
 

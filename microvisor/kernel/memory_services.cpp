@@ -11,6 +11,16 @@
 namespace mv {
 namespace {
 
+// A Stage2 result as the guest sees it.
+u32 status(S2Status s) {
+    switch (s) {
+    case S2Status::ok: return MV_OK;
+    case S2Status::overlap: return static_cast<u32>(MV_DENIED);
+    case S2Status::no_memory: return static_cast<u32>(MV_NO_MEMORY);
+    default: return static_cast<u32>(MV_INVALID_PARAMETERS);
+    }
+}
+
 // The region of the caller's description that holds [gpa, gpa + size), 4 KiB aligned.
 const MemRegion* own_region(const Vcpu& vcpu, u32 gpa, u32 size) {
     if (size == 0 || ((gpa | size) & 0xfff) != 0) return nullptr;
@@ -28,8 +38,7 @@ void hc_mem_unmap(Vcpu& vcpu) {
         vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
         return;
     }
-    S2Status s = vcpu.vm->stage2.unmap(gpa, size);
-    vcpu.r(0) = static_cast<u32>(s == S2Status::ok ? MV_OK : MV_INVALID_PARAMETERS);
+    vcpu.r(0) = status(vcpu.vm->stage2.unmap(gpa, size));
 }
 
 void hc_mem_map(Vcpu& vcpu) {
@@ -39,10 +48,7 @@ void hc_mem_map(Vcpu& vcpu) {
         vcpu.r(0) = static_cast<u32>(MV_INVALID_PARAMETERS);
         return;
     }
-    S2Status s = vcpu.vm->stage2.map(gpa, r->pa + (gpa - r->gpa), size, region_attrs(*r));
-    vcpu.r(0) = static_cast<u32>(s == S2Status::ok        ? MV_OK
-                                 : s == S2Status::overlap ? MV_DENIED
-                                                          : MV_INVALID_PARAMETERS);
+    vcpu.r(0) = status(vcpu.vm->stage2.map(gpa, r->pa + (gpa - r->gpa), size, region_attrs(*r)));
 }
 
 u32 uart_read(Vm& vm, u32 offset, u32 size) { return vpl011_read(vm.uart, offset, size); }

@@ -17,18 +17,30 @@ u32 boot_sctlr = 0;  // SCTLR as the board reset it: what a fresh guest finds
 
 // HCR (ARM ARM B4.1.65): what traps to HYP while a guest runs.
 constexpr u32 HCR_VM = 1u << 0;     // stage-2 translation on
+constexpr u32 HCR_FMO = 1u << 3;    // physical FIQs to HYP
 constexpr u32 HCR_IMO = 1u << 4;    // physical IRQs to HYP (the HYP timer)
+constexpr u32 HCR_AMO = 1u << 5;    // asynchronous aborts to HYP
 constexpr u32 HCR_TWI = 1u << 13;   // trap WFI
 constexpr u32 HCR_TWE = 1u << 14;   // trap WFE
 constexpr u32 HCR_TSC = 1u << 19;   // trap SMC
-constexpr u32 GUEST_HCR = HCR_VM | HCR_IMO | HCR_TWI | HCR_TWE | HCR_TSC;
+constexpr u32 HCR_TIDCP = 1u << 20; // trap IMPLEMENTATION DEFINED c9-c11 (kernel/cp15_traps.cpp)
+constexpr u32 HCR_TAC = 1u << 21;   // trap ACTLR
+constexpr u32 HCR_TSW = 1u << 22;   // trap set/way cache maintenance
+constexpr u32 GUEST_HCR = HCR_VM | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP |
+                          HCR_TAC | HCR_TSW;
 // CNTHCTL (B4.1.22): PL1 may read the physical counter (PL1PCTEN) but not
 // use the physical timer, which the VMs would have to share.
 constexpr u32 CNTHCTL_PL1PCTEN = 1u << 0;
-// HDCR (B4.1.66): trap the debug registers (TDRA, TDOSA, TDA); HPMN keeps all PMU counters guest-visible.
+// HDCR (B4.1.66): trap the debug registers (TDRA, TDOSA, TDA); HPMN (bits
+// 4:0) = PMCR.N gives every counter to the guest that has the PMU; the
+// others trap every PMU access (TPM, TPMCR).
 constexpr u32 HDCR_TRAP_DEBUG = (1u << 11) | (1u << 10) | (1u << 9);
-// HSTR (B4.1.73): trap CP15 c15, IMPLEMENTATION DEFINED registers.
-constexpr u32 HSTR_T15 = 1u << 15;
+constexpr u32 HDCR_TPM = 1u << 6, HDCR_TPMCR = 1u << 5;
+constexpr u32 PMCR_N_SHIFT = 11, PMCR_N_MASK = 0x1f;  // PMCR.N, bits 15:11: the number of event counters
+// HSTR (B4.1.73): trap CP15 c15 (IMPLEMENTATION DEFINED) and the ThumbEE registers (TTEE).
+constexpr u32 HSTR_T15 = 1u << 15, HSTR_TTEE = 1u << 16;
+
+u32 hdcr_pmu = 0;  // HDCR for a VM with the PMU; without it, TPM and TPMCR too
 
 }  // namespace
 
@@ -49,8 +61,9 @@ void system_init() {
     }
     arch::write<reg::HCR>(GUEST_HCR);
     arch::write<reg::CNTHCTL>(CNTHCTL_PL1PCTEN);
-    arch::write<reg::HDCR>(HDCR_TRAP_DEBUG | ((arch::read<reg::PMCR>() >> 11) & 0x1f));
-    arch::write<reg::HSTR>(HSTR_T15);
+    hdcr_pmu = HDCR_TRAP_DEBUG | ((arch::read<reg::PMCR>() >> PMCR_N_SHIFT) & PMCR_N_MASK);
+    arch::write<reg::HDCR>(hdcr_pmu | HDCR_TPM | HDCR_TPMCR);
+    arch::write<reg::HSTR>(HSTR_T15 | HSTR_TTEE);
     arch::write<reg::VTCR>(lpae::VTCR_VALUE);
     vm_memory_init();
     arch::isb();
@@ -70,6 +83,7 @@ void switch_to(Vcpu& v) {
     arch::write64<reg::VTTBR>(vm_vttbr(*v.vm));
     arch::write<reg::VMPIDR>((1u << 31) | v.id);
     arch::write<reg::VPIDR>(arch::read<reg::MIDR>());
+    arch::write<reg::HDCR>(v.vm->config->pmu ? hdcr_pmu : hdcr_pmu | HDCR_TPM | HDCR_TPMCR);
     arch::isb();
 }
 

@@ -42,8 +42,13 @@ public:
     /// Argument/result register n (0-12) as the SMCCC sees it.
     u32& r(unsigned n) { return frame.r[n]; }
 
-    /// Resume the guest after the trapped instruction of `len` bytes.
-    void skip_instruction(u32 len) { frame.elr += len; }
+    /// Resume the guest after the trapped instruction of `len` bytes. In an
+    /// IT block the IT state advances, as if the instruction had executed.
+    void skip_instruction(u32 len) {
+        frame.elr += len;
+        if ((frame.spsr & psr::IT_MASK) != 0)
+            frame.spsr = psr::with_itstate(frame.spsr, psr::it_advance(psr::itstate(frame.spsr)));
+    }
 
     /// Guest register n (0-14) as the guest's current mode sees it: r8-r12
     /// of FIQ mode and r13-r14 of every PL1 mode are banked (the running

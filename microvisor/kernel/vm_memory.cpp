@@ -26,7 +26,7 @@ void vm_memory_init() {
     pool.init(system_config.table_storage, system_config.table_pages, arch::virt_to_phys(system_config.table_storage));
 }
 
-bool vm_memory_build(Vm& vm) { return vm.stage2.init(pool, vm.vmid()) && map_all(vm); }
+bool vm_memory_build(Vm& vm) { return vm.stage2.init(pool, vm.vmid(), vm.config->table_quota) && map_all(vm); }
 
 bool vm_memory_restore(Vm& vm) {
     for (u32 i = 0; i < vm.config->nregions; ++i) {

@@ -9,7 +9,8 @@ namespace mv {
 
 // Read mm/stage2.hpp (the drawing) and arch/armv7/lpae.hpp (every descriptor bit)
 // first. A table's entries are u64; pool_->table(phys) gives the table at a
-// physical address, pool_->alloc() a new zeroed one (0 when the pool is empty).
+// physical address, alloc_table() a new zeroed one (0 when the VM's quota of
+// tables or the pool is used up), free_table(phys) gives one back.
 
 // A block (level 2) or page (level 3) descriptor (ARM ARM B3.6.1-B3.6.2):
 // output address, type (BLOCK at level 2, PAGE at level 3), AF, HAP read and
@@ -28,9 +29,9 @@ S2Attrs s2_attrs(u64 descriptor) {
 // From the level-1 table down to `level`: at each level above it, a leaf
 // (BLOCK) entry stops the walk (report its level in *block_level, return
 // nullptr); a TABLE entry leads to the next table; an invalid entry gets a
-// new table from the pool when `create` (table descriptor: its physical
-// address | TABLE), else the walk returns nullptr. At `level`, return the
-// entry's address (valid or not).
+// new table from alloc_table() when `create` (table descriptor: its physical
+// address | TABLE), else the walk returns nullptr (nullptr too when
+// alloc_table() has none). At `level`, return the entry's address (valid or not).
 u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
     MV_LAB_TODO(3);
 }
@@ -42,6 +43,7 @@ void Stage2::update(u64* entry, u64 value) const {
 }
 
 // Replace the block at *entry (a level-2 descriptor) with a new level-3 table
+// (alloc_table(); none left: S2Status::no_memory)
 // of 512 pages that map the same 2 MiB with the same attributes, then point
 // the entry at it with update().
 S2Status Stage2::split_block(u64* entry) {
@@ -58,8 +60,16 @@ S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
 }
 
 // Unmap page by page, but a block wholly inside the range goes at once, and
-// a block only partly inside is split first. Unmapped holes are fine.
+// a block only partly inside is split first. Unmapped holes are fine. After
+// the last page of the range in a level-3 table, call free_if_empty() for it:
+// a map that shrinks gives its tables back.
 S2Status Stage2::unmap(u32 gpa, u32 size) {
+    MV_LAB_TODO(3);
+}
+
+// Scan the level-3 table under gpa's level-2 entry; if all 512 entries are 0,
+// write the level-2 entry with update(entry, 0), then free_table() the table.
+void Stage2::free_if_empty(u32 gpa) {
     MV_LAB_TODO(3);
 }
 

@@ -39,7 +39,7 @@ constexpr S2Attrs region_attrs(const MemRegion& r) {
 enum class S2Status : i32 {
     ok = 0,
     unaligned = -1,  ///< gpa, pa or size not a multiple of 4 KiB
-    no_memory = -2,  ///< the table pool ran out
+    no_memory = -2,  ///< the VM's quota of tables (or the pool) is used up
     overlap = -3,    ///< part of the range is mapped already (map)
 };
 
@@ -50,11 +50,14 @@ S2Attrs s2_attrs(u64 descriptor);
 
 class Stage2 final {
 public:
-    /// Take a level-1 table from `pool`; the VM's TLB entries are tagged with `vmid`.
-    bool init(TablePool& pool, u8 vmid) {
+    /// Take a level-1 table from `pool`; the VM's TLB entries are tagged with
+    /// `vmid`; it may hold `quota` tables at most, the level-1 table included.
+    bool init(TablePool& pool, u8 vmid, u32 quota) {
         pool_ = &pool;
         vmid_ = vmid;
-        l1_ = pool.alloc();
+        quota_ = quota;
+        used_ = 0;
+        l1_ = alloc_table();
         return l1_ != 0;
     }
 
@@ -68,6 +71,9 @@ public:
     /// VTTBR for this address space: level-1 table and VMID (ARM ARM B4.1.160).
     u64 vttbr() const { return l1_ | (static_cast<u64>(vmid_) << 48); }
     u8 vmid() const { return vmid_; }
+    /// Tables it holds now, and may hold at most.
+    u32 tables_used() const { return used_; }
+    u32 table_quota() const { return quota_; }
 
 private:
     /// The entry for `gpa` at `level` (1-3), creating missing tables on the way
@@ -76,12 +82,31 @@ private:
     u64* walk(u32 gpa, u32 level, bool create, u32* block_level = nullptr) const;
     /// Replace the level-2 block `*entry` by a table of 512 pages mapping the same. (Lab 3)
     S2Status split_block(u64* entry);
+    /// If the level-3 table that maps `gpa` has no valid entry left, unlink it
+    /// (break-before-make) and give it back with free_table(). (Lab 3)
+    void free_if_empty(u32 gpa);
     /// Break-before-make: `*entry = value` with the VMID's TLB entries invalidated in between. (Lab 3)
     void update(u64* entry, u64 value) const;
+
+    /// A zeroed table's physical address, from the pool and within the VM's
+    /// quota; 0 when either is used up. (Every table of the map comes from here.)
+    u64 alloc_table() const {
+        if (used_ == quota_) return 0;
+        u64 t = pool_->alloc();
+        if (t != 0) ++used_;
+        return t;
+    }
+    /// Give a table the map no longer uses back to the pool.
+    void free_table(u64 phys) const {
+        pool_->free(phys);
+        --used_;
+    }
 
     TablePool* pool_ = nullptr;
     u64 l1_ = 0;  ///< physical address of the level-1 table
     u8 vmid_ = 0;
+    u32 quota_ = 0;
+    mutable u32 used_ = 0;  ///< a const walk() may still add tables: the map it describes is the same
 };
 
 }  // namespace mv

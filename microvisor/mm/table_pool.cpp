@@ -6,7 +6,6 @@ namespace mv {
 
 void TablePool::init(u64* storage, u32 count, u64 phys_base) {
     storage_ = storage;
-    count_ = count;
     phys_base_ = phys_base;
     next_free_ = 0;
     free_count_ = 0;

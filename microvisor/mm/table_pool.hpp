@@ -28,7 +28,6 @@ public:
 private:
     u64* storage_ = nullptr;
     u64 phys_base_ = 0;
-    u32 count_ = 0;
     u32 free_count_ = 0;
     u32 next_free_ = 0;  ///< head of the free list: index + 1, 0 = empty
 };

@@ -10,12 +10,13 @@
 namespace mv {
 
 bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
-    if (((hsr.iss >> 24) & 1) == 0) return false;  // ISV: no syndrome for this access
-    out.gpa = ((hpfar >> 4) << 12) | (hdfar & 0xfff);
-    out.size = 1u << ((hsr.iss >> 22) & 3);        // SAS: byte, halfword, word
-    out.sign_extend = ((hsr.iss >> 21) & 1) != 0;  // SSE
-    out.reg = (hsr.iss >> 16) & 0xf;               // SRT
-    out.write = ((hsr.iss >> 6) & 1) != 0;         // WnR
+    using namespace hsr_bits;
+    if ((hsr.iss & ISV) == 0) return false;            // no syndrome for this access
+    out.gpa = ((hpfar >> 4) << 12) | (hdfar & 0xfff);  // HPFAR[31:4] = IPA[39:12]
+    out.size = 1u << ((hsr.iss >> SAS_SHIFT) & 3);     // byte, halfword, word
+    out.sign_extend = (hsr.iss & SSE) != 0;
+    out.reg = (hsr.iss >> SRT_SHIFT) & 0xf;
+    out.write = (hsr.iss & WNR) != 0;
     return true;
 }
 

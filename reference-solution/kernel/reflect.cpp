@@ -85,8 +85,8 @@ void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
         return;
     }
     bool lpae = (arch::read<reg::TTBCR>() & TTBCR_EAE) != 0;
-    bool walk = ((hsr.iss >> 7) & 1) != 0;  // S1PTW: the guest's own table walk faulted
-    bool write = ((hsr.iss >> 6) & 1) != 0; // WnR
+    bool walk = (hsr.iss & hsr_bits::S1PTW) != 0;  // the guest's own table walk faulted
+    bool write = (hsr.iss & hsr_bits::WNR) != 0;
     if (fetch)
         inject_prefetch_abort(vcpu, far, external_abort_fsr(lpae, walk, false));
     else

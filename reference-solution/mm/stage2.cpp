@@ -46,7 +46,7 @@ u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
         }
         if (!is_table(*entry, l)) {
             if (!create) return nullptr;
-            u64 next = pool_->alloc();
+            u64 next = alloc_table();
             if (next == 0) return nullptr;
             *entry = next | lpae::TABLE;  // was invalid: nothing to break
         }
@@ -65,7 +65,7 @@ void Stage2::update(u64* entry, u64 value) const {
 
 S2Status Stage2::split_block(u64* entry) {
     u64 block = *entry;
-    u64 next = pool_->alloc();
+    u64 next = alloc_table();
     if (next == 0) return S2Status::no_memory;
     u64* pages = pool_->table(next);
     u64 pa = block & lpae::ADDR_MASK;
@@ -126,8 +126,21 @@ S2Status Stage2::unmap(u32 gpa, u32 size) {
         }
         if (e != nullptr && (*e & lpae::VALID) != 0) update(e, 0);
         off += PAGE;
+        // The last page of this range in its level-3 table: an empty table goes back to the pool.
+        if (e != nullptr && ((g + PAGE) % lpae::BLOCK_2M == 0 || off == size)) free_if_empty(g);
     }
     return S2Status::ok;
+}
+
+void Stage2::free_if_empty(u32 gpa) {
+    u64* l2 = walk(gpa, 2, false);
+    if (l2 == nullptr || !is_table(*l2, 2)) return;
+    u64 table = *l2 & lpae::ADDR_MASK;
+    const u64* pages = pool_->table(table);
+    for (u32 i = 0; i < lpae::ENTRIES; ++i)
+        if (pages[i] != 0) return;
+    update(l2, 0);  // no walk reaches the table any more, and no TLB holds it ...
+    free_table(table);  // ... before it is reused
 }
 
 bool Stage2::translate(u32 gpa, u64& pa, S2Attrs& a) const {

@@ -15,6 +15,7 @@ namespace mv::arch {
 template <const Sysreg& R>
 inline u32 read() {
     static_assert(!R.wide);
+    static_assert(R.access != Access::wo, "a write-only register (an operation) cannot be read");
     u32 v;
     asm volatile("mrc p%c1, %c2, %0, c%c3, c%c4, %c5"
                  : "=r"(v)
@@ -25,6 +26,7 @@ inline u32 read() {
 template <const Sysreg& R>
 inline void write(u32 v) {
     static_assert(!R.wide);
+    static_assert(R.access != Access::ro, "a read-only register cannot be written");
     asm volatile("mcr p%c1, %c2, %0, c%c3, c%c4, %c5" ::"r"(v), "i"(R.cp), "i"(R.opc1),
                  "i"(R.crn), "i"(R.crm), "i"(R.opc2)
                  : "memory");
@@ -33,6 +35,7 @@ inline void write(u32 v) {
 template <const Sysreg& R>
 inline u64 read64() {
     static_assert(R.wide);
+    static_assert(R.access != Access::wo);
     u32 lo, hi;
     asm volatile("mrrc p%c2, %c3, %0, %1, c%c4"
                  : "=r"(lo), "=r"(hi)
@@ -43,6 +46,7 @@ inline u64 read64() {
 template <const Sysreg& R>
 inline void write64(u64 v) {
     static_assert(R.wide);
+    static_assert(R.access != Access::ro, "a read-only register cannot be written");
     asm volatile("mcrr p%c2, %c3, %0, %1, c%c4" ::"r"(static_cast<u32>(v)),
                  "r"(static_cast<u32>(v >> 32)), "i"(R.cp), "i"(R.opc1), "i"(R.crm)
                  : "memory");

@@ -11,33 +11,43 @@
 
 namespace mv {
 
+/// Which accesses a register allows: arch::read of a write-only register (a
+/// maintenance operation) or arch::write of a read-only one does not compile.
+enum class Access : u8 { rw, ro, wo };
+
 /// A coprocessor register: MRC/MCR p<cp>, <opc1>, Rt, c<crn>, c<crm>, <opc2>,
 /// or, when wide, MRRC/MCRR p<cp>, <opc1>, Rt, Rt2, c<crm>.
 struct Sysreg {
     u8 cp, opc1, crn, crm, opc2;
     bool wide;
     const char* name;
+    Access access = Access::rw;
     constexpr bool operator==(const Sysreg& o) const {
         return cp == o.cp && opc1 == o.opc1 && crn == o.crn && crm == o.crm && opc2 == o.opc2 &&
                wide == o.wide;
     }
 };
 
-constexpr Sysreg cp15(u8 opc1, u8 crn, u8 crm, u8 opc2, const char* n) {
-    return {15, opc1, crn, crm, opc2, false, n};
+constexpr Sysreg cp15(u8 opc1, u8 crn, u8 crm, u8 opc2, const char* n, Access a = Access::rw) {
+    return {15, opc1, crn, crm, opc2, false, n, a};
 }
 /// From an encoding of asm_defs.h (coproc, opc1, CRn, CRm, opc2), which the assembly shares.
 constexpr Sysreg shared(u8 cp, u8 opc1, u8 crn, u8 crm, u8 opc2, const char* n) {
     return {cp, opc1, crn, crm, opc2, false, n};
 }
-constexpr Sysreg cp15_64(u8 opc1, u8 crm, const char* n) { return {15, opc1, 0, crm, 0, true, n}; }
+constexpr Sysreg cp15_64(u8 opc1, u8 crm, const char* n, Access a = Access::rw) {
+    return {15, opc1, 0, crm, 0, true, n, a};
+}
 
 namespace reg {
 // Identification
-inline constexpr Sysreg MIDR = cp15(0, 0, 0, 0, "MIDR");
-inline constexpr Sysreg MPIDR = cp15(0, 0, 0, 5, "MPIDR");
+inline constexpr Sysreg MIDR = cp15(0, 0, 0, 0, "MIDR", Access::ro);
+inline constexpr Sysreg MPIDR = cp15(0, 0, 0, 5, "MPIDR", Access::ro);
+inline constexpr Sysreg CCSIDR = cp15(1, 0, 0, 0, "CCSIDR", Access::ro);  ///< the cache CSSELR selects
+inline constexpr Sysreg CLIDR = cp15(1, 0, 0, 1, "CLIDR", Access::ro);    ///< which cache levels exist
 // PL1 state a guest OS owns (B4.1)
 inline constexpr Sysreg SCTLR = cp15(0, 1, 0, 0, "SCTLR");
+inline constexpr Sysreg ACTLR = cp15(0, 1, 0, 1, "ACTLR");
 inline constexpr Sysreg CPACR = cp15(0, 1, 0, 2, "CPACR");
 inline constexpr Sysreg TTBR0 = cp15_64(0, 2, "TTBR0");
 inline constexpr Sysreg TTBR1 = cp15_64(1, 2, "TTBR1");
@@ -64,8 +74,8 @@ inline constexpr Sysreg CNTKCTL = cp15(0, 14, 1, 0, "CNTKCTL");
 inline constexpr Sysreg CNTV_CTL = cp15(0, 14, 3, 1, "CNTV_CTL");
 inline constexpr Sysreg CNTV_CVAL = cp15_64(3, 14, "CNTV_CVAL");
 inline constexpr Sysreg CNTVOFF = cp15_64(4, 14, "CNTVOFF");
-inline constexpr Sysreg CNTPCT = cp15_64(0, 14, "CNTPCT");
-inline constexpr Sysreg CNTVCT = cp15_64(1, 14, "CNTVCT");
+inline constexpr Sysreg CNTPCT = cp15_64(0, 14, "CNTPCT", Access::ro);
+inline constexpr Sysreg CNTVCT = cp15_64(1, 14, "CNTVCT", Access::ro);
 inline constexpr Sysreg CNTHCTL = cp15(4, 14, 1, 0, "CNTHCTL");
 inline constexpr Sysreg CNTHP_CTL = cp15(4, 14, 2, 1, "CNTHP_CTL");
 inline constexpr Sysreg CNTHP_CVAL = cp15_64(6, 14, "CNTHP_CVAL");
@@ -95,11 +105,14 @@ inline constexpr Sysreg PMCNTENSET = cp15(0, 9, 12, 1, "PMCNTENSET");
 inline constexpr Sysreg PMCCNTR = cp15(0, 9, 13, 0, "PMCCNTR");
 inline constexpr Sysreg PMUSERENR = cp15(0, 9, 14, 0, "PMUSERENR");
 // Maintenance operations (writes only)
-inline constexpr Sysreg TLBIALLH = cp15(4, 8, 7, 0, "TLBIALLH");
-inline constexpr Sysreg TLBIALLNSNH = cp15(4, 8, 7, 4, "TLBIALLNSNH");
-inline constexpr Sysreg TLBIALLIS = cp15(0, 8, 3, 0, "TLBIALLIS");
-inline constexpr Sysreg ICIALLU = cp15(0, 7, 5, 0, "ICIALLU");
-inline constexpr Sysreg BPIALL = cp15(0, 7, 5, 6, "BPIALL");
+inline constexpr Sysreg TLBIALLH = cp15(4, 8, 7, 0, "TLBIALLH", Access::wo);
+inline constexpr Sysreg TLBIALLNSNH = cp15(4, 8, 7, 4, "TLBIALLNSNH", Access::wo);
+inline constexpr Sysreg TLBIALLIS = cp15(0, 8, 3, 0, "TLBIALLIS", Access::wo);
+inline constexpr Sysreg ICIALLU = cp15(0, 7, 5, 0, "ICIALLU", Access::wo);
+inline constexpr Sysreg BPIALL = cp15(0, 7, 5, 6, "BPIALL", Access::wo);
+inline constexpr Sysreg DCISW = cp15(0, 7, 6, 2, "DCISW", Access::wo);    ///< invalidate a line by set/way
+inline constexpr Sysreg DCCSW = cp15(0, 7, 10, 2, "DCCSW", Access::wo);   ///< clean a line by set/way
+inline constexpr Sysreg DCCISW = cp15(0, 7, 14, 2, "DCCISW", Access::wo); ///< clean and invalidate by set/way
 }  // namespace reg
 
 }  // namespace mv

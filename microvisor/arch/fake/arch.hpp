@@ -63,19 +63,23 @@ namespace mv::arch {
 
 template <const Sysreg& R>
 inline u32 read() {
+    static_assert(!R.wide && R.access != Access::wo);
     return static_cast<u32>(fake::cpu().get(R));
 }
 template <const Sysreg& R>
 inline void write(u32 v) {
+    static_assert(!R.wide && R.access != Access::ro);
     fake::cpu().writes.push_back({R.name, v});
     fake::cpu().set(R, v);
 }
 template <const Sysreg& R>
 inline u64 read64() {
+    static_assert(R.wide && R.access != Access::wo);
     return fake::cpu().get(R);
 }
 template <const Sysreg& R>
 inline void write64(u64 v) {
+    static_assert(R.wide && R.access != Access::ro);
     fake::cpu().writes.push_back({R.name, v});
     fake::cpu().set(R, v);
 }

@@ -80,13 +80,15 @@ extern "C" {
 #define MV_CALL_TRAP_COUNT     0x86000009u
 /** Labs 3 on: remove guest-physical [r1, r1 + r2) from the caller's stage-2
  *  map (4 KiB aligned, inside one memory region of its system description).
- *  Accesses to it then abort. Returns ::MV_OK or ::MV_INVALID_PARAMETERS;
- *  ::MV_NOT_SUPPORTED in systems of earlier labs. */
+ *  Accesses to it then abort. Returns ::MV_OK, ::MV_INVALID_PARAMETERS, or
+ *  ::MV_NO_MEMORY if a 2 MiB block must be split and the VM's quota of
+ *  stage-2 tables is used up; ::MV_NOT_SUPPORTED in systems of earlier labs. */
 #define MV_CALL_MEM_UNMAP      0x8600000Au
 /** Labs 3 on: map guest-physical [r1, r1 + r2) again, to the memory its region
  *  of the system description gives it, with the region's permissions.
- *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS, or ::MV_DENIED if part of it is
- *  mapped already. */
+ *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS, ::MV_DENIED if part of it is
+ *  mapped already, or ::MV_NO_MEMORY if the VM's quota of stage-2 tables is
+ *  used up. */
 #define MV_CALL_MEM_MAP        0x8600000Bu
 /** SMCCC "revision" query: major in r0, minor in r1. */
 #define MV_CALL_REVISION       0x8600FF03u
@@ -101,6 +103,7 @@ extern "C" {
 #define MV_ALREADY_ON          (-4) /**< PSCI CPU_ON: the vCPU runs already */
 #define MV_INVALID_ADDRESS     (-9) /**< a guest buffer lies outside the caller's memory */
 #define MV_WOULD_BLOCK        (-10) /**< a channel queue is full or empty */
+#define MV_NO_MEMORY          (-11) /**< the caller's quota of a kernel resource (stage-2 tables) is used up */
 /** @} */
 
 /** Longest console write, in bytes. */

@@ -26,6 +26,7 @@ void check_vms(const System& sys, Diagnostics& diag) {
 
     std::map<std::string, Where> names;
     u32 total = 0;
+    const Vm* pmu_owner = nullptr;
     for (const auto& vm : sys.vms) {
         if (!vm.name.empty()) {
             auto [first, inserted] = names.emplace(vm.name, vm.name_at);
@@ -33,12 +34,34 @@ void check_vms(const System& sys, Diagnostics& diag) {
                 diag.error(vm.name_at,
                            "duplicate VM name '" + vm.name + "' (first on " + line_of(first->second) + ")");
         }
+        if (vm.pmu && pmu_owner != nullptr)
+            diag.error(vm.pmu_at, "VM '" + vm.name + "' and VM '" + pmu_owner->name +
+                                      "' both ask for the PMU ('pmu = true'): one VM at most may have it");
+        if (vm.pmu && pmu_owner == nullptr) pmu_owner = &vm;
         const u32 before = total;
         total += vm.vcpus;
         if (before <= max_vcpus_total && total > max_vcpus_total)
             diag.error(vm.vcpus_at, "too many vCPUs: with VM '" + vm.name + "' the system has " +
                                         std::to_string(total) + ", more than " +
                                         std::to_string(max_vcpus_total));
+    }
+}
+
+// Lab 3 on: every VM's stage-2 tables come from one pool in the microvisor,
+// each VM within its own quota: the map of its regions and its spare tables.
+void check_tables(const System& sys, Diagnostics& diag) {
+    if (sys.lab < 3) return;
+    u32 total = 0;
+    for (const auto& vm : sys.vms) {
+        total += vm.table_quota();
+        if (total > max_stage2_tables) {
+            diag.error(vm.at, "the stage-2 tables do not fit: with VM '" + vm.name + "' (" +
+                                  std::to_string(vm.map_tables()) + " for its map, " +
+                                  std::to_string(vm.spare_tables) + " spare) the system needs " +
+                                  std::to_string(total) + ", more than the " + std::to_string(max_stage2_tables) +
+                                  " the microvisor holds");
+            return;
+        }
     }
 }
 
@@ -164,6 +187,7 @@ void check_channels(const System& sys, Diagnostics& diag) {
 void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
     check_vms(sys, diag);
     check_memory(sys, options, diag);
+    check_tables(sys, diag);
     for (auto& vm : sys.vms) check_image(vm, options, diag);
     check_channels(sys, diag);
 }

@@ -2,11 +2,14 @@
 // Reading a systems/*.toml file into the model, checking each value on its own.
 #include "description.hpp"
 
+#include <set>
+
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <set>
 #include <cstdio>
 #include <initializer_list>
 
@@ -26,6 +29,21 @@ const Region* Vm::first_ram() const {
     for (const auto& r : regions)
         if (r.kind == MemKind::Ram) return &r;
     return nullptr;
+}
+
+u32 Vm::map_tables() const {
+    // As Stage2::map does it: a 2 MiB block where the region covers the whole
+    // aligned 2 MiB and its physical side is aligned too; pages elsewhere.
+    std::set<u64> gibs, page_slots;
+    for (const auto& r : regions) {
+        for (u64 g = r.gpa; g < r.gpa_end(); g = (g / block_size + 1) * block_size) {
+            u64 slot = g / block_size * block_size;
+            gibs.insert(g / GiB);
+            bool whole = slot >= r.gpa && slot + block_size <= r.gpa_end() && (r.pa + (slot - r.gpa)) % block_size == 0;
+            if (!whole) page_slots.insert(slot);
+        }
+    }
+    return static_cast<u32>(1 + gibs.size() + page_slots.size());
 }
 
 namespace {
@@ -286,7 +304,8 @@ Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
 }
 
 Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule) {
-    Fields f(table, "[[vm]]", {"name", "image", "vcpus", "priority", "on_fault", "region"}, diag);
+    Fields f(table, "[[vm]]", {"name", "image", "vcpus", "priority", "on_fault", "pmu", "spare_tables", "region"},
+             diag);
     Vm vm;
     vm.at = f.at();
     vm.name = f.name("name").value_or("");
@@ -311,6 +330,9 @@ Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule) {
         else if (*policy != "reflect")
             f.error(f.at("on_fault"), "'on_fault' must be \"reflect\" or \"stop\", not \"" + *policy + "\"");
     }
+    vm.pmu = f.boolean("pmu").value_or(false);
+    vm.pmu_at = f.at("pmu");
+    vm.spare_tables = static_cast<u32>(f.integer("spare_tables", 0, max_stage2_tables).value_or(4));
     const bool has_regions = table.contains("region");
     for (const toml::table* region : f.tables("region", "[[vm.region]]"))
         vm.regions.push_back(read_region(*region, diag, granule));

@@ -21,6 +21,7 @@ inline constexpr u64 MiB = 1024 * KiB;
 inline constexpr u64 GiB = 1024 * MiB;
 
 inline constexpr u64 board_ram_base = 0x4000'0000;  // QEMU virt
+inline constexpr u32 max_stage2_tables = 512;         // the microvisor's table pool: 2 MiB at most
 inline constexpr u64 block_size = 2 * MiB;          // labs 1-2 map guest memory in 2 MiB blocks
 inline constexpr u64 param_page_size = 4 * KiB;     // the last page of a VM's first ram region
 inline constexpr std::size_t max_vms = 8;
@@ -55,6 +56,9 @@ struct Vm {
     Where vcpus_at;
     u32 priority = 100;
     FaultPolicy on_fault = FaultPolicy::Reflect;
+    bool pmu = false;          ///< the VM may use the performance monitors (at most one VM)
+    Where pmu_at;
+    u32 spare_tables = 4;      ///< stage-2 tables beyond its map's, for splits (Lab 3 on)
     std::vector<Region> regions;
 
     // Filled in by check_system() from the guest files.
@@ -66,6 +70,12 @@ struct Vm {
     const Region* first_ram() const;
     u64 params_gpa() const { return first_ram()->gpa_end() - param_page_size; }
     u64 params_pa() const { return first_ram()->pa_end() - param_page_size; }
+    /// The stage-2 tables (4 KiB each) that Lab 3's Stage2 needs to map every
+    /// region: a level-1 table, a level-2 table per GiB used, and a level-3
+    /// table per 2 MiB that is not mapped as one whole block.
+    u32 map_tables() const;
+    /// Its quota of tables: the map's and the spare ones.
+    u32 table_quota() const { return map_tables() + spare_tables; }
     /// Where the first byte of the image lands in physical memory.
     u64 image_pa() const { return first_ram()->pa + (elf.lowest() - first_ram()->gpa); }
 };

@@ -5,13 +5,18 @@
 namespace mv {
 namespace {
 const MemRegion vm0_regions[] = {
-    {0x48000000u, 0x48000000u, 0x01000000u, MemKind::Ram, true, true},
+    {.gpa = 0x48000000u, .pa = 0x48000000u, .size = 0x01000000u, .kind = MemKind::Ram, .writable = true, .executable = true},
 };
 const VmConfig vm_configs[] = {
-    {"traps", 0u, 0x48000000u, 1u, 100u, FaultPolicy::Reflect, vm0_regions, 1u, 0x48fff000u},
+    {.name = "traps", .id = 0u, .entry = 0x48000000u, .vcpus = 1u, .priority = 100u,
+     .on_fault = FaultPolicy::Reflect, .regions = vm0_regions, .nregions = 1u, .params_gpa = 0x48fff000u,
+     .pmu = false, .table_quota = 0u},
 };
 Vm vm_pool[1];
 Vcpu vcpu_pool[1];
 }  // namespace
-const SystemConfig system_config = {"lab1-traps", 0x40000000u, 0x40000000u, vm_configs, 1u, vm_pool, vcpu_pool, 1u, 1u, 1000u, nullptr, 0u};
+const SystemConfig system_config = {
+    .name = "lab1-traps", .ram_base = 0x40000000u, .ram_size = 0x40000000u,
+    .vms = vm_configs, .nvms = 1u, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool, .nvcpus = 1u,
+    .lab = 1u, .time_slice_us = 1000u, .table_storage = nullptr, .table_pages = 0u};
 }  // namespace mv

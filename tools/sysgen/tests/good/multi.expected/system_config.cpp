@@ -5,23 +5,32 @@
 namespace mv {
 namespace {
 const MemRegion vm0_regions[] = {
-    {0x40000000u, 0x48000000u, 0x02000000u, MemKind::Ram, true, true},
-    {0x09000000u, 0x09000000u, 0x00200000u, MemKind::Device, true, false},
+    {.gpa = 0x40000000u, .pa = 0x48000000u, .size = 0x02000000u, .kind = MemKind::Ram, .writable = true, .executable = true},
+    {.gpa = 0x09000000u, .pa = 0x09000000u, .size = 0x00200000u, .kind = MemKind::Device, .writable = true, .executable = false},
 };
 const MemRegion vm1_regions[] = {
-    {0x40000000u, 0x50000000u, 0x04000000u, MemKind::Ram, true, true},
-    {0x30000000u, 0x58000000u, 0x00200000u, MemKind::Ram, false, false},
+    {.gpa = 0x40000000u, .pa = 0x50000000u, .size = 0x04000000u, .kind = MemKind::Ram, .writable = true, .executable = true},
+    {.gpa = 0x30000000u, .pa = 0x58000000u, .size = 0x00200000u, .kind = MemKind::Ram, .writable = false, .executable = false},
 };
 const MemRegion vm2_regions[] = {
-    {0x4a000000u, 0x4a000000u, 0x00200000u, MemKind::Ram, true, true},
+    {.gpa = 0x4a000000u, .pa = 0x4a000000u, .size = 0x00200000u, .kind = MemKind::Ram, .writable = true, .executable = true},
 };
 const VmConfig vm_configs[] = {
-    {"alpha", 0u, 0x40000000u, 2u, 200u, FaultPolicy::Stop, vm0_regions, 2u, 0x41fff000u},
-    {"beta_2", 1u, 0x40008040u, 1u, 0u, FaultPolicy::Reflect, vm1_regions, 2u, 0x43fff000u},
-    {"gamma-3", 2u, 0x4a000000u, 8u, 100u, FaultPolicy::Reflect, vm2_regions, 1u, 0x4a1ff000u},
+    {.name = "alpha", .id = 0u, .entry = 0x40000000u, .vcpus = 2u, .priority = 200u,
+     .on_fault = FaultPolicy::Stop, .regions = vm0_regions, .nregions = 2u, .params_gpa = 0x41fff000u,
+     .pmu = false, .table_quota = 0u},
+    {.name = "beta_2", .id = 1u, .entry = 0x40008040u, .vcpus = 1u, .priority = 0u,
+     .on_fault = FaultPolicy::Reflect, .regions = vm1_regions, .nregions = 2u, .params_gpa = 0x43fff000u,
+     .pmu = false, .table_quota = 0u},
+    {.name = "gamma-3", .id = 2u, .entry = 0x4a000000u, .vcpus = 8u, .priority = 100u,
+     .on_fault = FaultPolicy::Reflect, .regions = vm2_regions, .nregions = 1u, .params_gpa = 0x4a1ff000u,
+     .pmu = false, .table_quota = 0u},
 };
 Vm vm_pool[3];
 Vcpu vcpu_pool[11];
 }  // namespace
-const SystemConfig system_config = {"multi", 0x40000000u, 0x80000000u, vm_configs, 3u, vm_pool, vcpu_pool, 11u, 1u, 1000u, nullptr, 0u};
+const SystemConfig system_config = {
+    .name = "multi", .ram_base = 0x40000000u, .ram_size = 0x80000000u,
+    .vms = vm_configs, .nvms = 3u, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool, .nvcpus = 11u,
+    .lab = 1u, .time_slice_us = 1000u, .table_storage = nullptr, .table_pages = 0u};
 }  // namespace mv

@@ -76,10 +76,11 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
     # (autograder/harness/selftest/attack_scenario.cpp). A name ending in _KnownGap shows a gap
     # of the microvisor: skipped while the gap is there.
     foreach(t BaselineIsClean MemoryOfTheOtherVm MemoryOfTheMicrovisor PhysicalGicdGiccGichGicv
-              EmulatedUartOddAccesses SetWayCacheOpsAndImpdefRegisters_KnownGap PmuRegisters_KnownGap
-              TimerRegisters HypRegisters ThumbEeRegisters_KnownGap VirtualTimerCompareNearTheTop_KnownGap
+              EmulatedUartOddAccesses SetWayCacheOpsAndImpdefRegisters_KnownGap PmuRegisters
+              TimerRegisters HypRegisters ThumbEeRegisters VirtualTimerCompareNearTheTop_KnownGap
               SmcWithGarbage PsciWithGarbage VendorCallsWithHostileArguments MemMapAndUnmapAimedAtOthers
-              BlockSplitsExhaustTheTablePool_KnownGap LongMemMapCallsHogTheCpu_KnownGap CpuHogWithIrqsMasked
+              BlockSplitsExhaustOwnQuotaOnly FreedTablesStayOutOfReach
+              SplitsThenResetGiveTheQuotaBack LongMemMapCallsHogTheCpu_KnownGap CpuHogWithIrqsMasked
               FaultInsideOwnVectorTable VectorsJumpToUnmappedMemory SmcStormInUndefVector StageTwoAbortLoop
               VbarAtUnmappedMemory OwnVectorPageUnmapped WfiForeverWithTimerOff WfiLoopWithExpiredMaskedTimer
               WfeLoop CpuOnWithBadEntry ResetLoop)

@@ -177,6 +177,8 @@ constexpr SuiteEntry SUITE[] = {
     {29, {"reset_loop", attack::reset_loop, nullptr}, true},
     {30, {"virtual_timer_near_2_64", attack::virtual_timer_near_2_64, nullptr}, false},
     {31, {"long_mem_map", attack::long_mem_map, attack::long_mem_map}, false},
+    {32, {"freed_tables", attack::freed_tables, attack::freed_tables_rounds}, false},
+    {33, {"splits_then_reset", attack::splits_then_reset, nullptr}, false},
 };
 
 void suite_attacker(const SuiteEntry& e) {

@@ -160,6 +160,9 @@ void vendor_calls_once();
 void mem_map_others();
 void block_splits();
 void long_mem_map();
+void freed_tables();
+void freed_tables_rounds();
+void splits_then_reset();
 
 // Attacks that take the CPU, storm or stop (storms.cpp): each returns only when the victim is done.
 void cpu_hog_irqs_masked();

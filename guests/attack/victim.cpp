@@ -12,6 +12,7 @@ constexpr u32 WAIT_FOR_ATTACK_MS = 50;  // the attacker arms within this, or has
 constexpr u32 WINDOW_MS = 100;          // 50 time slices of 1 ms each with the attacker
 constexpr u32 CANARY_PAGE = RAM + 0x200000;
 constexpr u32 UNMAP_PAGE = RAM + 0x300000;
+constexpr u32 SPLIT_PAGE = VICTIM_PRIVATE + 0x100000;  // unmapped while the attack runs
 constexpr u32 CANARY_WORDS = PAGE / 4;
 
 u32 canary(u32 addr) { return addr * 0x9e3779b9u ^ 0x5a5aa5a5u; }
@@ -139,6 +140,22 @@ Rate measure(u64 window_ticks) {
     return r;
 }
 
+// A block of its own split while the attack runs: the table comes from the pool the attacker
+// gives tables back to (the freed-tables attack).
+i32 split_own_block() { return static_cast<i32>(hvc(MV_CALL_MEM_UNMAP, SPLIT_PAGE, PAGE).r0); }
+
+void check_split_block(i32 split) {
+    const Seen gone = probe([] { return read32(SPLIT_PAGE); });
+    const Seen next = probe([] { return read32(SPLIT_PAGE + PAGE); });
+    const i32 m = static_cast<i32>(hvc(MV_CALL_MEM_MAP, SPLIT_PAGE, PAGE).r0);
+    const u32 bad = trampled(SPLIT_PAGE - PAGE, 3 * CANARY_WORDS);
+    check(split == MV_OK && gone.outcome == Outcome::dabt && next.exceptions == 0 && m == MV_OK && bad == 0,
+          "victim_split_block_intact",
+          "page 0x%08x: MEM_UNMAP = %d (want 0), then %s (want a data abort), the next page %s, MEM_MAP = %d; "
+          "canary trampled at 0x%08x",
+          SPLIT_PAGE, split, outcome_name(gone.outcome), outcome_name(next.outcome), m, bad);
+}
+
 void own_unmap_map() {
     write32(UNMAP_PAGE, 0x5a5a1234);
     const i32 u = static_cast<i32>(hvc(MV_CALL_MEM_UNMAP, UNMAP_PAGE, PAGE).r0);
@@ -161,6 +178,7 @@ void victim(u32 selector) {
     plant(CANARY_PAGE, CANARY_WORDS);
     plant(VICTIM_PRIVATE, CANARY_WORDS);
     plant(VICTIM_PRIVATE + VICTIM_PRIVATE_SIZE - PAGE, CANARY_WORDS);
+    plant(SPLIT_PAGE - PAGE, 3 * CANARY_WORDS);
     set_all(cp15_regs, sizeof cp15_regs / sizeof cp15_regs[0]);
     set_all(pmu_regs, sizeof pmu_regs / sizeof pmu_regs[0]);
     set_all(thumbee_regs, sizeof thumbee_regs / sizeof thumbee_regs[0]);
@@ -171,6 +189,7 @@ void victim(u32 selector) {
     while (mailbox().armed != ARMED && cntvct() < give_up) {
     }
     const bool armed = mailbox().armed == ARMED;
+    const i32 split = split_own_block();
     const Rate r = measure(WINDOW_MS * ticks_per_ms);
     // End the attack: storms leave through storm_escape, loops see DONE.
     mailbox().storm_load = MAILBOX;
@@ -197,6 +216,7 @@ void victim(u32 selector) {
     check_all("victim_pmu_state_intact", pmu_regs, sizeof pmu_regs / sizeof pmu_regs[0]);
     check_cycle_counter(cycles, r.ticks);
     check_all("victim_thumbee_state_intact", thumbee_regs, sizeof thumbee_regs / sizeof thumbee_regs[0]);
+    check_split_block(split);
     own_unmap_map();
     mvt::done();
 }

@@ -177,7 +177,8 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
         add("crash", "expected \"MV: " + crash + "\", saw no crash of the attacker");
 
     // The victim: its own results, all PASS, to its DONE.
-    for (const char* name : {"victim_measured", "victim_memory_intact", "victim_mem_unmap_map"})
+    for (const char* name : {"victim_measured", "victim_memory_intact", "victim_cp15_state_intact",
+                             "victim_split_block_intact", "victim_mem_unmap_map"})
         if (!passed(run, "victim", name)) add(std::string("victim:") + name, std::string("expected the victim to report PASS ") + name + ", saw none");
     for (const mvtest::GuestResult& r : run.results)
         if (!r.pass) {
@@ -279,27 +280,20 @@ TEST(AttackSuite, EmulatedUartOddAccesses) { run_attack({7, End::powers_off, "",
 
 // System registers from PL1.
 TEST(AttackSuite, SetWayCacheOpsAndImpdefRegisters_KnownGap) {
-    run_attack({8, End::powers_off, ""},
+    // The microvisor sets HCR.TSW, TAC and TIDCP and handles the traps (kernel/cp15_traps.cpp),
+    // but QEMU 7.2's Cortex-A15 does not trap them: its ARMv7 CP15 tables check no HCR bit for
+    // set/way operations (a no-op there), ACTLR or L2CTLR/L2ECTLR. What this run can show is
+    // that nothing else breaks; on a QEMU or CPU that traps, the test passes.
+    run_attack({8, End::powers_off, "", "attacker_rounds", 100},
                {"attacker:dcisw", "attacker:dccsw", "attacker:dccisw", "attacker:actlr", "attacker:l2ctlr",
                 "attacker:l2ectlr", "attacker:rounds_contained"},
-               "HCR.TSW, TAC and TIDCP are not set: DCISW/DCCSW/DCCISW, ACTLR and the IMPLEMENTATION DEFINED CP15 "
-               "registers (L2CTLR, L2ECTLR) reach the hardware from PL1");
+               "QEMU 7.2 (cortex-a15) ignores HCR.TSW, TAC and TIDCP: DCISW/DCCSW/DCCISW, ACTLR and L2CTLR/L2ECTLR run "
+               "at PL1 without a trap to HYP (as QEMU no-ops), although the microvisor sets the bits");
 }
-TEST(AttackSuite, PmuRegisters_KnownGap) {
-    run_attack({9, End::powers_off, ""},
-               {"attacker:pm", "attacker:rounds_contained", "victim:victim_pmu_state_intact",
-                "victim:victim_cycle_counter_intact"},
-               "the PMU is neither trapped (HDCR.TPM/TPMCR) nor switched: PMCR, PMCCNTR, PMSELR and PMUSERENR "
-               "reach the hardware, and the victim finds the attacker's values in its own PMU registers");
-}
+TEST(AttackSuite, PmuRegisters) { run_attack({9, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, TimerRegisters) { run_attack({10, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, HypRegisters) { run_attack({11, End::powers_off, "", "attacker_rounds", 100}); }
-TEST(AttackSuite, ThumbEeRegisters_KnownGap) {
-    run_attack({12, End::powers_off, ""},
-               {"attacker:tee", "attacker:rounds_contained", "victim:victim_thumbee_state_intact"},
-               "ThumbEE's TEECR and TEEHBR are neither trapped (HSTR.TTEE) nor switched: the victim finds the "
-               "attacker's TEEHBR and TEECR");
-}
+TEST(AttackSuite, ThumbEeRegisters) { run_attack({12, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, VirtualTimerCompareNearTheTop_KnownGap) {
     // QEMU 7.2 loops forever in its timer code on a compare value near 2^64 under a non-zero
     // CNTVOFF (issue 7), and ignores SIGTERM: the harness kills it.
@@ -314,13 +308,10 @@ TEST(AttackSuite, SmcWithGarbage) { run_attack({13, End::powers_off, "", "attack
 TEST(AttackSuite, PsciWithGarbage) { run_attack({14, End::powers_off, "", "attacker_rounds", 10}); }
 TEST(AttackSuite, VendorCallsWithHostileArguments) { run_attack({15, End::powers_off, "", "attacker_rounds", 5}); }
 TEST(AttackSuite, MemMapAndUnmapAimedAtOthers) { run_attack({16, End::powers_off, "", "attacker_rounds", 100}); }
-TEST(AttackSuite, BlockSplitsExhaustTheTablePool_KnownGap) {
-    run_attack({17, End::powers_off, ""},
-               {"victim:victim_mem_unmap_map", "attacker:split_refusal_not_invalid_parameters"},
-               "one stage-2 table pool for all VMs: after the attacker split its blocks, the victim's one-page "
-               "MEM_UNMAP fails (MV_INVALID_PARAMETERS) and so does its MEM_MAP; an empty pool is reported as "
-               "MV_INVALID_PARAMETERS");
-}
+// Stage-2 tables: each VM within its own quota (MV_NO_MEMORY), emptied tables back to the pool.
+TEST(AttackSuite, BlockSplitsExhaustOwnQuotaOnly) { run_attack({17, End::powers_off, ""}); }
+TEST(AttackSuite, FreedTablesStayOutOfReach) { run_attack({32, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, SplitsThenResetGiveTheQuotaBack) { run_attack({33, End::powers_off, ""}); }
 TEST(AttackSuite, LongMemMapCallsHogTheCpu_KnownGap) {
     run_attack({31, End::powers_off, ""}, {"victim_rate"},
                "a MEM_MAP of a 32 MiB region runs about 0.8 ms in HYP (a translate per 4 KiB page), and the time "

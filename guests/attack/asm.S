@@ -228,3 +228,194 @@ storm_escape:
     bl      attack_storm_escaped        @ reports and powers off
 1:  b       1b
     .ltorg
+
+@ ---- VFP/Advanced SIMD: registers another VM must neither see nor change ----
+    .fpu    neon-vfpv4
+
+@ void attack_vfp_enable(void): CPACR cp10/cp11 full access, FPEXC.EN.
+    .global attack_vfp_enable
+attack_vfp_enable:
+    mrc     p15, 0, r0, c1, c0, 2
+    orr     r0, r0, #(0xf << 20)
+    mcr     p15, 0, r0, c1, c0, 2
+    isb
+    mov     r0, #(1 << 30)
+    vmsr    fpexc, r0
+    isb
+    bx      lr
+
+@ void attack_vfp_fill(u32 tag, u32 fpscr): d<i> = tag:i for i = 0..31, FPSCR = fpscr.
+    .global attack_vfp_fill
+attack_vfp_fill:
+    vmsr    fpscr, r1
+    mov     r1, #0
+    .irp    n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    vmov    d\n, r1, r0
+    add     r1, r1, #1
+    .endr
+    bx      lr
+
+@ void attack_vfp_read(u64 out[32], u32* fpscr): d0-d31 and FPSCR as they are.
+    .global attack_vfp_read
+attack_vfp_read:
+    vstmia  r0!, {d0-d15}
+    vstmia  r0, {d16-d31}
+    vmrs    r2, fpscr
+    str     r2, [r1]
+    bx      lr
+
+@ ---- modes a PL1 guest may not enter, registers it may not reach ----
+    .fpu    softvfp
+
+@ u32 attack_cps_hyp(void): CPS to HYP mode; returns CPSR after it.
+    .global attack_cps_hyp
+attack_cps_hyp:
+    cps     #0x1a
+    mrs     r0, cpsr
+    cps     #0x13                       @ (back to SVC, if it had worked)
+    bx      lr
+@ u32 attack_msr_hyp(void): MSR CPSR_c to HYP mode; returns CPSR after it.
+    .global attack_msr_hyp
+attack_msr_hyp:
+    mrs     r1, cpsr
+    bic     r2, r1, #0x1f
+    orr     r2, r2, #0x1a
+    msr     cpsr_c, r2
+    mrs     r0, cpsr
+    msr     cpsr_c, r1
+    bx      lr
+@ u32 attack_eret_to_hyp(void): an exception return (MOVS PC, LR) with SPSR = HYP mode;
+@ returns CPSR where it lands.
+    .global attack_eret_to_hyp
+attack_eret_to_hyp:
+    push    {r4, lr}
+    mrs     r4, cpsr
+    bic     r1, r4, #0x3f               @ mode bits, T
+    orr     r1, r1, #0x1a
+    orr     r1, r1, #0xc0               @ I, F
+    msr     spsr_cxsf, r1
+    adr     lr, 1f
+    movs    pc, lr
+1:  mrs     r0, cpsr
+    msr     cpsr_c, r4                  @ back to where we were (SVC), whatever happened
+    pop     {r4, pc}
+@ u32 attack_mrs_elr_hyp(void), attack_msr_elr_hyp(u32), attack_mrs_sp_hyp(void), attack_msr_spsr_hyp(u32)
+    .global attack_mrs_elr_hyp
+attack_mrs_elr_hyp:
+    mov     r0, #0
+    mrs     r0, ELR_hyp
+    bx      lr
+    .global attack_msr_elr_hyp
+attack_msr_elr_hyp:
+    msr     ELR_hyp, r0
+    bx      lr
+    .global attack_mrs_sp_hyp
+attack_mrs_sp_hyp:
+    mov     r0, #0
+    mrs     r0, SP_hyp
+    bx      lr
+    .global attack_msr_spsr_hyp
+attack_msr_spsr_hyp:
+    msr     SPSR_hyp, r0
+    bx      lr
+
+@ u32 attack_pl0_call(u32 fid, u32 smc): HVC #0 (or SMC #0 if smc) from user mode (PL0), where
+@ both are UNDEFINED; an SVC brings it back to SVC mode (probe.cpp). Returns r0 after the call.
+    .global attack_pl0_call
+attack_pl0_call:
+    push    {r4, lr}
+    mov     r4, r1
+    cps     #0x10
+    cmp     r4, #0
+    bne     1f
+    hvc     #0
+    b       2f
+1:  smc     #0
+2:  svc     #1
+    pop     {r4, pc}
+
+@ [[noreturn]] void attack_mmu_on(u32 ttbr0): stage 1 on, its tables at guest-physical ttbr0.
+    .global attack_mmu_on
+attack_mmu_on:
+    mcr     p15, 0, r0, c2, c0, 0       @ TTBR0
+    mov     r1, #0
+    mcr     p15, 0, r1, c2, c0, 2       @ TTBCR: short descriptors, TTBR0 for everything
+    mvn     r1, #0
+    mcr     p15, 0, r1, c3, c0, 0       @ DACR: every domain manager
+    isb
+    mrc     p15, 0, r1, c1, c0, 0
+    orr     r1, r1, #1                  @ SCTLR.M
+    mcr     p15, 0, r1, c1, c0, 0
+    isb
+1:  b       1b                          @ the fetch of this already walks the tables
+
+@ ---- Thumb: trapped and emulated instructions inside IT blocks ----
+    .thumb
+    .syntax unified
+
+@ u32 attack_thumb_it_str16(u32 addr): ITE EQ (taken) with an emulated 16-bit STR, then MOVNE:
+@ the MOVNE must not run (IT state advanced past the STR). Returns r3 (0 if right).
+    .global attack_thumb_it_str16
+    .thumb_func
+attack_thumb_it_str16:
+    movs    r3, #0
+    movs    r1, #0
+    movs    r2, #0
+    cmp     r2, #0
+    ite     eq
+    streq   r1, [r0]
+    movne   r3, #1
+    mov     r0, r3
+    bx      lr
+
+@ u32 attack_thumb_it_str32(u32 addr): the same with a 32-bit STR.W.
+    .global attack_thumb_it_str32
+    .thumb_func
+attack_thumb_it_str32:
+    movs    r3, #0
+    movs    r1, #0
+    movs    r2, #0
+    cmp     r2, #0
+    ite     eq
+    streq.w r1, [r0, #0]
+    movne   r3, #1
+    mov     r0, r3
+    bx      lr
+
+@ u32 attack_thumb_itt_ldr(u32 addr): ITT EQ with an emulated LDR, then MOVEQ: it must run.
+@ Returns 1 if the MOVEQ ran, plus 2 if the LDR loaded (its register no longer 0xdeadbeef): 3 if right.
+    .global attack_thumb_itt_ldr
+    .thumb_func
+attack_thumb_itt_ldr:
+    movs    r3, #0
+    ldr     r1, =0xdeadbeef
+    movs    r2, #0
+    cmp     r2, #0
+    itt     eq
+    ldreq   r1, [r0]
+    moveq   r3, #1
+    ldr     r2, =0xdeadbeef
+    cmp     r1, r2
+    it      ne
+    addne   r3, r3, #2
+    mov     r0, r3
+    bx      lr
+    .ltorg
+
+@ u32 attack_thumb_it_wfi(void): ITET EQ (taken) with a trapped WFI, then MOVNE (must not run),
+@ then MOVEQ (must run). Returns 1 if the MOVNE ran, plus 2 if the MOVEQ ran: 2 if right, 3 if
+@ the IT state moved on twice past the WFI, 1 if it did not move.
+    .global attack_thumb_it_wfi
+    .thumb_func
+attack_thumb_it_wfi:
+    movs    r3, #0
+    movs    r2, #0
+    cmp     r2, #0
+    itet    eq
+    wfieq
+    movne   r3, #1
+    addeq   r3, r3, #2
+    mov     r0, r3
+    bx      lr
+
+    .arm

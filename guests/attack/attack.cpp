@@ -179,6 +179,11 @@ constexpr SuiteEntry SUITE[] = {
     {31, {"long_mem_map", attack::long_mem_map, attack::long_mem_map}, false},
     {32, {"freed_tables", attack::freed_tables, attack::freed_tables_rounds}, false},
     {33, {"splits_then_reset", attack::splits_then_reset, nullptr}, false},
+    {34, {"vfp_state", attack::vfp_state, attack::vfp_state}, false},
+    {35, {"mode_escapes", attack::mode_escapes, attack::mode_escapes}, false},
+    {36, {"stage1_tables_nowhere", attack::stage1_tables_nowhere, nullptr}, true},
+    {37, {"thumb_it_traps", attack::thumb_it_traps, attack::thumb_it_traps}, false},
+    {38, {"thumb_it_wfi", attack::thumb_it_wfi, attack::thumb_it_wfi}, false},
 };
 
 void suite_attacker(const SuiteEntry& e) {

@@ -31,6 +31,7 @@ constexpr u32 MICROVISOR_PA = 0x40000000, MICROVISOR_SIZE = 0x1000000;
 constexpr u32 BOARD_RAM_END = 0x80000000;  // 1 GiB of board RAM
 constexpr u32 NOWHERE = 0x30000000;        // in no VM's map, no device
 constexpr u32 BLOCK = 0x200000, PAGE = 0x1000;
+constexpr u32 VICTIM_VFP_TAG = 0x7c7c7c7c;  // the high word of each of the victim's d0-d31
 
 /// The shared page. Words 0-1 are the containment scenario's (selectors 1-2).
 struct Mailbox {
@@ -177,6 +178,13 @@ void wfi_expired_masked_timer();
 void wfe_loop();
 void cpu_on_bad_entry();
 void reset_loop();
+
+// CPU state (cpu.cpp).
+void vfp_state();
+void mode_escapes();
+void stage1_tables_nowhere();
+void thumb_it_traps();
+void thumb_it_wfi();
 
 /// The victim (victim.cpp).
 void victim(u32 selector);

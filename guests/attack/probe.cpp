@@ -8,6 +8,7 @@
 namespace attack {
 
 volatile u32 probe_exceptions, probe_kind, probe_fsr, probe_far;
+volatile u32 probe_svc_to_svc;
 extern "C" volatile u32 attack_resume;  // asm.S: where attack_exec_at goes on after a prefetch abort
 
 namespace {
@@ -46,7 +47,8 @@ bool on_exception(Exc kind, ExcFrame& f) {
     case Exc::undef:  // LR_und = the instruction + 4 (ARM) or + 2 (Thumb, either length)
         if (thumb) f.lr = f.lr - 2 + thumb_length(f.lr - 2);
         break;
-    case Exc::svc:  // LR_svc is past the SVC
+    case Exc::svc:  // LR_svc is past the SVC; from user mode it may bring the caller back to SVC mode
+        if (probe_svc_to_svc != 0) f.spsr = (f.spsr & ~0x1fu) | 0x13u;
         break;
     case Exc::pabt:  // back to attack_exec_at, in ARM state
         probe_fsr = ifsr();

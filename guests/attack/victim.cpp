@@ -3,7 +3,12 @@
 // memory, its registers and its own MEM_UNMAP/MEM_MAP are as they should be.
 #include "attack.hpp"
 
-extern "C" void storm_escape();
+extern "C" {
+void storm_escape();
+void attack_vfp_enable();
+void attack_vfp_fill(mv::u32 tag, mv::u32 fpscr);
+void attack_vfp_read(mv::u64 out[32], mv::u32* fpscr);
+}
 
 namespace attack {
 namespace {
@@ -117,6 +122,22 @@ void check_cycle_counter(const CycleCounter& c, u64 window_ticks) {
           c.start, end, e, static_cast<u32>(window_ticks));
 }
 
+// The VFP registers: the victim's d0-d31 and FPSCR survive whatever the attacker does with its own.
+constexpr u32 VICTIM_FPSCR = 0x00400000;  // RMode = round towards plus infinity
+
+void check_vfp() {
+    u64 d[32];
+    u32 fpscr = 0;
+    attack_vfp_read(d, &fpscr);
+    u32 bad = 32;
+    for (u32 i = 0; i < 32 && bad == 32; ++i)
+        if (d[i] != ((static_cast<u64>(VICTIM_VFP_TAG) << 32) | i)) bad = i;
+    check(bad == 32 && fpscr == VICTIM_FPSCR, "victim_vfp_state_intact",
+          "d%u = 0x%08x%08x (expected 0x%08x%08x), FPSCR = 0x%08x (expected 0x%08x)", bad % 32,
+          static_cast<u32>(d[bad % 32] >> 32), static_cast<u32>(d[bad % 32]), VICTIM_VFP_TAG, bad % 32, fpscr,
+          VICTIM_FPSCR);
+}
+
 // ---- the measurement ----
 
 struct Rate {
@@ -183,6 +204,8 @@ void victim(u32 selector) {
     set_all(pmu_regs, sizeof pmu_regs / sizeof pmu_regs[0]);
     set_all(thumbee_regs, sizeof thumbee_regs / sizeof thumbee_regs[0]);
     const CycleCounter cycles = start_cycle_counter();
+    attack_vfp_enable();
+    attack_vfp_fill(VICTIM_VFP_TAG, VICTIM_FPSCR);
 
     const u64 ticks_per_ms = frq / 1000;
     const u64 give_up = cntvct() + WAIT_FOR_ATTACK_MS * ticks_per_ms;
@@ -216,6 +239,7 @@ void victim(u32 selector) {
     check_all("victim_pmu_state_intact", pmu_regs, sizeof pmu_regs / sizeof pmu_regs[0]);
     check_cycle_counter(cycles, r.ticks);
     check_all("victim_thumbee_state_intact", thumbee_regs, sizeof thumbee_regs / sizeof thumbee_regs[0]);
+    check_vfp();
     check_split_block(split);
     own_unmap_map();
     mvt::done();

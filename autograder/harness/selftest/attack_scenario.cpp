@@ -97,7 +97,7 @@ enum class End {
 struct Attack {
     uint32_t selector;
     End end;
-    const char* crash = "";  ///< the crash message's reason, for End::attacker_stopped
+    const char* crash = "";  ///< the crash message's reason (an ECMAScript regex), for End::attacker_stopped
     /// The attacker's VALUE that shows the attack ran (rounds, traps), and its least value.
     const char* proof = nullptr;
     long long at_least = 0;
@@ -164,15 +164,16 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
     if (!run.exit_line && !run.timed_out)
         add("exit", "expected the microvisor's MV_EXIT line, saw none (QEMU status " + std::to_string(run.qemu_status) +
                         ")");
-    const std::string crash = a.end == End::attacker_stopped ? std::string("VM 0 (attacker) crashed: ") + a.crash : "";
+    const std::string crash = a.end == End::attacker_stopped ? std::string("VM 0 \\(attacker\\) crashed: ") + a.crash : "";
     const int want_status = a.end == End::attacker_stopped ? 1 : 0;
     if (run.exit_line && run.exit_status != want_status)
         add("exit", "expected MV_EXIT: " + std::to_string(want_status) + " (" + mvtest::exit_meaning(want_status) +
                         "), saw MV_EXIT: " + std::to_string(run.exit_status) + " (" +
                         mvtest::exit_meaning(run.exit_status) + ")");
     for (const std::string& c : run.crashes)
-        if (c != crash) add("crash", "expected " + (crash.empty() ? std::string("no crash") : "only \"" + crash + "\"") +
-                                         ", saw \"" + c + "\"");
+        if (crash.empty() || !std::regex_match(c, std::regex(crash)))
+            add("crash", "expected " + (crash.empty() ? std::string("no crash") : "only \"MV: " + crash + "\"") +
+                             ", saw \"MV: " + c + "\"");
     if (!crash.empty() && run.crashes.empty() && !run.timed_out)
         add("crash", "expected \"MV: " + crash + "\", saw no crash of the attacker");
 
@@ -276,7 +277,7 @@ TEST(AttackSuite, BaselineIsClean) {
 TEST(AttackSuite, MemoryOfTheOtherVm) { run_attack({4, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, MemoryOfTheMicrovisor) { run_attack({5, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, PhysicalGicdGiccGichGicv) { run_attack({6, End::powers_off, "", "attacker_rounds", 100}); }
-TEST(AttackSuite, EmulatedUartOddAccesses) { run_attack({7, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, EmulatedUartOddAccesses) { run_attack({7, End::powers_off, "", "attacker_rounds", 5}); }
 
 // System registers from PL1.
 TEST(AttackSuite, SetWayCacheOpsAndImpdefRegisters_KnownGap) {
@@ -340,5 +341,19 @@ TEST(AttackSuite, CpuOnWithBadEntry) {
     run_attack({28, End::attacker_stopped, "prefetch abort at its own exception vector 0xc"});
 }
 TEST(AttackSuite, ResetLoop) { run_attack({29, End::powers_off, "", "attacker_resets", 10}); }
+TEST(AttackSuite, StageOneTablesNowhere) {
+    run_attack({36, End::attacker_stopped, "prefetch abort at its own exception vector 0x4000[0-9a-f]{4}"});
+}
+
+// CPU state: VFP registers, HYP's modes and banked registers, calls from PL0, Thumb IT blocks.
+TEST(AttackSuite, VfpRegistersStayPerVm) { run_attack({34, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, HypModeAndBankedRegisters) { run_attack({35, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, EmulatedAccessesInThumbItBlocks) { run_attack({37, End::powers_off, "", "attacker_rounds", 100}); }
+TEST(AttackSuite, TrappedWfiInThumbItBlock_KnownGap) {
+    run_attack({38, End::powers_off, "", "attacker_rounds", 100}, {"attacker:it_trapped_wfi", "attacker:rounds_contained"},
+               "QEMU 7.2 reports a WFI trapped inside an IT block with ITSTATE already advanced past it (it writes "
+               "the next instruction's IT state before its WFI helper raises the trap); the microvisor advances it "
+               "once more, as the ARM ARM says, and the next instruction of the block runs under the wrong condition");
+}
 
 }  // namespace

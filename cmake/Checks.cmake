@@ -84,7 +84,8 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
               FaultInsideOwnVectorTable VectorsJumpToUnmappedMemory SmcStormInUndefVector StageTwoAbortLoop
               VbarAtUnmappedMemory OwnVectorPageUnmapped WfiForeverWithTimerOff WfiLoopWithExpiredMaskedTimer
               WfeLoop CpuOnWithBadEntry ResetLoop StageOneTablesNowhere VfpRegistersStayPerVm
-              HypModeAndBankedRegisters EmulatedAccessesInThumbItBlocks TrappedWfiInThumbItBlock_KnownGap)
+              HypModeAndBankedRegisters EmulatedAccessesInThumbItBlocks TrappedWfiInThumbItBlock_KnownGap
+              SecondVcpuTakesOneShareOnly)
         string(REGEX REPLACE "_KnownGap$" "" stem ${t})
         string(REGEX REPLACE "([a-z0-9])([A-Z])" "\\1_\\2" stem ${stem})
         string(TOLOWER ${stem} stem)

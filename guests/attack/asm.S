@@ -419,3 +419,47 @@ attack_thumb_it_wfi:
     bx      lr
 
     .arm
+
+@ ---- emulated accesses through banked registers ----
+
+@ u32 attack_fiq_banked_mmio(u32 id0, u32 imsc): from FIQ mode, LDR r9 from the PL011's ID0
+@ (emulated: FIQ's own r9 gets 0x11) and STR r10 = 0x5 to its IMSC; SVC's r9 and r10 must stay.
+@ Returns FIQ's r9 after the load, or 0xbad0 | which SVC register changed.
+    .global attack_fiq_banked_mmio
+attack_fiq_banked_mmio:
+    push    {r4-r11, lr}
+    ldr     r9, =0x99999999
+    ldr     r10, =0xaaaaaaaa
+    mrs     r4, cpsr
+    cps     #0x11
+    mov     r9, #0
+    mov     r10, #5
+    ldr     r9, [r0]
+    str     r10, [r1]
+    mov     r2, r9
+    msr     cpsr_c, r4
+    mov     r0, r2
+    ldr     r3, =0x99999999
+    cmp     r9, r3
+    movne   r0, #0xbad0
+    orrne   r0, r0, #9
+    ldr     r3, =0xaaaaaaaa
+    cmp     r10, r3
+    movne   r0, #0xbad0
+    orrne   r0, r0, #10
+    pop     {r4-r11, pc}
+    .ltorg
+
+@ u32 attack_str_sp(u32 addr): STR SP (SVC's) to addr; returns that SP.
+    .global attack_str_sp
+attack_str_sp:
+    str     sp, [r0]
+    mov     r0, sp
+    bx      lr
+
+@ u32 attack_str_pc(u32 addr): STR PC to addr (a device register: refused).
+    .global attack_str_pc
+attack_str_pc:
+    str     pc, [r0]
+    mov     r0, #0
+    bx      lr

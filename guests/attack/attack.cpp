@@ -184,6 +184,7 @@ constexpr SuiteEntry SUITE[] = {
     {36, {"stage1_tables_nowhere", attack::stage1_tables_nowhere, nullptr}, true},
     {37, {"thumb_it_traps", attack::thumb_it_traps, attack::thumb_it_traps}, false},
     {38, {"thumb_it_wfi", attack::thumb_it_wfi, attack::thumb_it_wfi}, false},
+    {39, {"second_vcpu_hog", attack::second_vcpu_hog, nullptr}, true},
 };
 
 void suite_attacker(const SuiteEntry& e) {
@@ -204,6 +205,9 @@ void suite_attacker(const SuiteEntry& e) {
 }
 
 }  // namespace
+
+// The attacker's second vCPU (second_vcpu_hog): spins until the victim is done.
+void secondary_main(u32) { attack::wait_for_victim(); }
 
 int main() {
     const u32 selector = param_selector();

@@ -185,6 +185,7 @@ void mode_escapes();
 void stage1_tables_nowhere();
 void thumb_it_traps();
 void thumb_it_wfi();
+void second_vcpu_hog();
 
 /// The victim (victim.cpp).
 void victim(u32 selector);

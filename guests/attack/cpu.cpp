@@ -20,6 +20,9 @@ mv::u32 attack_thumb_it_str16(mv::u32 addr);
 mv::u32 attack_thumb_it_str32(mv::u32 addr);
 mv::u32 attack_thumb_itt_ldr(mv::u32 addr);
 mv::u32 attack_thumb_it_wfi();
+mv::u32 attack_fiq_banked_mmio(mv::u32 id0, mv::u32 imsc);
+mv::u32 attack_str_sp(mv::u32 addr);
+mv::u32 attack_str_pc(mv::u32 addr);
 }
 
 namespace attack {
@@ -50,6 +53,18 @@ void vfp_state() {
     attack_vfp_read(d, &fpscr);
     check(static_cast<u32>(d[31]) == 31 && (d[31] >> 32) == 0xa77ac4ed, "vfp_own_registers",
           "d31 = 0x%08x%08x, expected 0xa77ac4ed0000001f", static_cast<u32>(d[31] >> 32), static_cast<u32>(d[31]));
+}
+
+// A second vCPU of the attacker's own, spinning: the scheduler shares the CPU per runnable
+// vCPU, so the attacker's VM gets two shares of three while it runs (the victim 2/3 of its
+// baseline rate). What must hold is that the victim keeps its one share.
+void second_vcpu_hog() {
+    const i32 s = static_cast<i32>(hvc(PSCI_CPU_ON, 1, reinterpret_cast<u32>(secondary_entry), 0x5ec0).r0);
+    check(s == MV_OK, "second_vcpu_on", "PSCI CPU_ON(1) = %d", s);
+    mailbox().armed = ARMED;
+    wait_for_victim();
+    while (hvc(PSCI_AFFINITY_INFO, 1, 0).r0 != 1) hvc(MV_CALL_VCPU_YIELD);
+    mvt::pass("attacker_done");
 }
 
 // HYP mode and its banked registers are out of reach of PL1; HVC and SMC do nothing at PL0.
@@ -108,6 +123,19 @@ void thumb_it_traps() {
     const u32 ldr = attack_thumb_itt_ldr(UART_ID0);
     check(ldr == 3, "itt_emulated_ldr",
           "after ITT EQ; LDREQ (emulated); MOVEQ: expected the load done and the MOVEQ run (3), saw %u", ldr);
+    // Banked registers as the source and target of emulated accesses: FIQ's r9 and r10, SVC's SP.
+    const u32 fiq = attack_fiq_banked_mmio(UART_ID0, UART_IMSC);
+    const u32 imsc = read32(UART_IMSC);
+    check(fiq == 0x11 && imsc == 5, "emulated_fiq_banked_r9_r10",
+          "LDR r9 / STR r10 in FIQ mode: expected FIQ's r9 = 0x11 and IMSC = 5, saw 0x%x (0xbad9/0xbada: SVC's r9/r10 "
+          "changed) and IMSC 0x%x",
+          fiq, imsc);
+    const u32 sp = attack_str_sp(UART_IMSC);
+    const u32 imsc_sp = read32(UART_IMSC);
+    check(imsc_sp == (sp & 0x7ff), "emulated_str_sp", "STR SP: expected IMSC = SP & 0x7ff = 0x%x, saw 0x%x",
+          sp & 0x7ff, imsc_sp);
+    expect_abort("emulated_str_pc_refused", UART_IMSC, probe([] { return attack_str_pc(UART_IMSC); }));
+    write32(UART_IMSC, 0);
 }
 
 // The same with a trapped WFI (HCR.TWI), which the microvisor skips. QEMU 7.2 reports a WFI

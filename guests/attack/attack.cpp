@@ -227,6 +227,7 @@ int main() {
             attack::victim(selector);
         return 0;
     }
-    mvt::fail("selector", "no attack %u (the suite is 3-%u)", selector, SUITE[sizeof SUITE / sizeof SUITE[0] - 1].selector);
+    mvt::fail("selector", "no attack %u (the suite is 3-%u)", selector,
+              SUITE[sizeof SUITE / sizeof SUITE[0] - 1].selector);
     return 0;
 }

@@ -11,8 +11,17 @@ namespace {
 // One access each: `enc` is the coprocessor operands with %0 for the register.
 #define MRC(enc) [] { u32 v = 0; asm volatile("mrc " enc : "+r"(v) : : "memory"); return v; }
 #define MCR(enc, val) [] { asm volatile("mcr " enc : : "r"(static_cast<u32>(val)) : "memory"); return 0u; }
-#define MRRC(enc) [] { u32 lo = 0, hi = 0; asm volatile("mrrc " enc : "+r"(lo), "+r"(hi) : : "memory"); return lo ^ hi; }
-#define MCRR(enc, lo, hi) [] { asm volatile("mcrr " enc : : "r"(static_cast<u32>(lo)), "r"(static_cast<u32>(hi)) : "memory"); return 0u; }
+#define MRRC(enc)                                                           \
+    [] {                                                                    \
+        u32 lo = 0, hi = 0;                                                 \
+        asm volatile("mrrc " enc : "+r"(lo), "+r"(hi) : : "memory");        \
+        return lo ^ hi;                                                     \
+    }
+#define MCRR(enc, lo, hi)                                                                                \
+    [] {                                                                                                 \
+        asm volatile("mcrr " enc : : "r"(static_cast<u32>(lo)), "r"(static_cast<u32>(hi)) : "memory");  \
+        return 0u;                                                                                       \
+    }
 
 }  // namespace
 

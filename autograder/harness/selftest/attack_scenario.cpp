@@ -167,7 +167,8 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
     if (!run.exit_line && !run.timed_out)
         add("exit", "expected the microvisor's MV_EXIT line, saw none (QEMU status " + std::to_string(run.qemu_status) +
                         ")");
-    const std::string crash = a.end == End::attacker_stopped ? std::string("VM 0 \\(attacker\\) crashed: ") + a.crash : "";
+    const std::string crash =
+        a.end == End::attacker_stopped ? std::string("VM 0 \\(attacker\\) crashed: ") + a.crash : "";
     const int want_status = a.end == End::attacker_stopped ? 1 : 0;
     if (run.exit_line && run.exit_status != want_status)
         add("exit", "expected MV_EXIT: " + std::to_string(want_status) + " (" + mvtest::exit_meaning(want_status) +
@@ -183,7 +184,8 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
     // The victim: its own results, all PASS, to its DONE.
     for (const char* name : {"victim_measured", "victim_memory_intact", "victim_cp15_state_intact",
                              "victim_split_block_intact", "victim_mem_unmap_map"})
-        if (!passed(run, "victim", name)) add(std::string("victim:") + name, std::string("expected the victim to report PASS ") + name + ", saw none");
+        if (!passed(run, "victim", name))
+            add(std::string("victim:") + name, std::string("expected the victim's PASS ") + name + ", saw none");
     for (const mvtest::GuestResult& r : run.results)
         if (!r.pass) {
             const std::string key = r.vm + ":" + r.name;
@@ -193,7 +195,8 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
     if (!vm_done(run, "victim")) add("victim:done", "expected the victim's DONE, saw none");
     if (a.end == End::powers_off && !passed(run, "attacker", "attacker_done") &&
         !passed(run, "attacker", "attacker_released"))
-        add("attacker:end", "expected the attacker to go on and report attacker_done (or attacker_released), saw neither");
+        add("attacker:end",
+            "expected the attacker to go on and report attacker_done (or attacker_released), saw neither");
 
     // The attack ran as long as the victim measured.
     if (a.proof != nullptr) {
@@ -214,7 +217,8 @@ std::vector<Problem> problems_of(const mvtest::Run& run, const Attack& a, long l
         std::snprintf(text, sizeof text,
                       "expected the victim's rate at least %.0f%% of the baseline's %lld, i.e. %lld iterations/ms; "
                       "saw %lld (%.1f%%), longest time away %lld us",
-                      MIN_RATE * a.share * 100, base, floor, *rate, 100.0 * static_cast<double>(*rate) / static_cast<double>(base),
+                      MIN_RATE * a.share * 100, base, floor, *rate,
+                      100.0 * static_cast<double>(*rate) / static_cast<double>(base),
                       value_of(run, "victim", "victim_max_gap_us").value_or(-1));
         add("victim_rate", text);
     }
@@ -260,7 +264,7 @@ void run_attack(const Attack& a, const std::vector<std::string>& symptoms = {}, 
     }
     bool all_known = !symptoms.empty();
     for (const Problem& q : problems) all_known = all_known && known(q, symptoms);
-    if (all_known) GTEST_SKIP() << "KNOWN GAP (issue 7): " << gap << "\n" << describe(problems, run);
+    if (all_known) GTEST_SKIP() << "KNOWN GAP: " << gap << "\n" << describe(problems, run);
     ADD_FAILURE() << "attack " << a.selector << " was not contained:\n" << describe(problems, run);
 }
 
@@ -359,7 +363,8 @@ TEST(AttackSuite, VfpRegistersStayPerVm) { run_attack({34, End::powers_off, "", 
 TEST(AttackSuite, HypModeAndBankedRegisters) { run_attack({35, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, EmulatedAccessesInThumbItBlocks) { run_attack({37, End::powers_off, "", "attacker_rounds", 100}); }
 TEST(AttackSuite, TrappedWfiInThumbItBlock_KnownGap) {
-    run_attack({38, End::powers_off, "", "attacker_rounds", 100}, {"attacker:it_trapped_wfi", "attacker:rounds_contained"},
+    run_attack({38, End::powers_off, "", "attacker_rounds", 100},
+               {"attacker:it_trapped_wfi", "attacker:rounds_contained"},
                "QEMU 7.2 reports a WFI trapped inside an IT block with ITSTATE already advanced past it (it writes "
                "the next instruction's IT state before its WFI helper raises the trap); the microvisor advances it "
                "once more, as the ARM ARM says, and the next instruction of the block runs under the wrong condition");

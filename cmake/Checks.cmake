@@ -85,7 +85,7 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
               VbarAtUnmappedMemory OwnVectorPageUnmapped WfiForeverWithTimerOff WfiLoopWithExpiredMaskedTimer
               WfeLoop CpuOnWithBadEntry ResetLoop StageOneTablesNowhere VfpRegistersStayPerVm
               HypModeAndBankedRegisters EmulatedAccessesInThumbItBlocks TrappedWfiInThumbItBlock_KnownGap
-              SecondVcpuTakesOneShareOnly)
+              SecondVcpuTakesOneShareOnly HighVectors ExclusiveMonitorAcrossVmSwitches_KnownGap)
         string(REGEX REPLACE "_KnownGap$" "" stem ${t})
         string(REGEX REPLACE "([a-z0-9])([A-Z])" "\\1_\\2" stem ${stem})
         string(TOLOWER ${stem} stem)

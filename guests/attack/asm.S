@@ -463,3 +463,18 @@ attack_str_pc:
     str     pc, [r0]
     mov     r0, #0
     bx      lr
+
+@ ---- the exclusive monitor across VM switches ----
+
+@ void attack_ldrex(u32* addr): LDREX and leave the monitor open.
+    .global attack_ldrex
+attack_ldrex:
+    ldrex   r1, [r0]
+    bx      lr
+@ u32 attack_strex(u32* addr, u32 v): STREX without an LDREX of its own; 0 if it stored.
+    .global attack_strex
+attack_strex:
+    mov     r2, r1
+    strex   r1, r2, [r0]
+    mov     r0, r1
+    bx      lr

@@ -185,6 +185,8 @@ constexpr SuiteEntry SUITE[] = {
     {37, {"thumb_it_traps", attack::thumb_it_traps, attack::thumb_it_traps}, false},
     {38, {"thumb_it_wfi", attack::thumb_it_wfi, attack::thumb_it_wfi}, false},
     {39, {"second_vcpu_hog", attack::second_vcpu_hog, nullptr}, true},
+    {40, {"exclusive_monitor", attack::exclusive_monitor, nullptr}, true},
+    {41, {"high_vectors", attack::high_vectors, nullptr}, true},
 };
 
 void suite_attacker(const SuiteEntry& e) {

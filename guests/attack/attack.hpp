@@ -186,6 +186,9 @@ void stage1_tables_nowhere();
 void thumb_it_traps();
 void thumb_it_wfi();
 void second_vcpu_hog();
+void exclusive_monitor();
+void high_vectors();
+extern volatile u32 exclusive_target;
 
 /// The victim (victim.cpp).
 void victim(u32 selector);

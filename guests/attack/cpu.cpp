@@ -23,6 +23,7 @@ mv::u32 attack_thumb_it_wfi();
 mv::u32 attack_fiq_banked_mmio(mv::u32 id0, mv::u32 imsc);
 mv::u32 attack_str_sp(mv::u32 addr);
 mv::u32 attack_str_pc(mv::u32 addr);
+void attack_ldrex(volatile mv::u32* addr);
 }
 
 namespace attack {
@@ -65,6 +66,31 @@ void second_vcpu_hog() {
     wait_for_victim();
     while (hvc(PSCI_AFFINITY_INFO, 1, 0).r0 != 1) hvc(MV_CALL_VCPU_YIELD);
     mvt::pass("attacker_done");
+}
+
+// The local exclusive monitor is one per CPU: an LDREX left open when the microvisor switches
+// VMs must not let the next VM's STREX (to the same virtual address) succeed. The victim tries
+// after each switch (victim.cpp); the attacker opens the monitor and spins.
+volatile u32 exclusive_target;  // the same address in both VMs: one image
+
+void exclusive_monitor() {
+    mailbox().armed = ARMED;
+    while (mailbox().victim_done != DONE) {
+        attack_ldrex(&exclusive_target);
+        for (u32 i = 0; i < 256; ++i) asm volatile("" ::: "memory");
+    }
+    mvt::pass("attacker_done");
+}
+
+// Exceptions at the high vectors (SCTLR.V), where a guest has no memory.
+void high_vectors() {
+    mailbox().armed = ARMED;
+    u32 sctlr;
+    asm volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+    asm volatile("mcr p15, 0, %0, c1, c0, 0\n isb" : : "r"(sctlr | (1u << 13)) : "memory");
+    asm volatile("udf #0" ::: "memory");
+    mvt::fail("high_vectors", "the undefined instruction came back with SCTLR.V set");
+    wait_for_victim();
 }
 
 // HYP mode and its banked registers are out of reach of PL1; HVC and SMC do nothing at PL0.

@@ -8,6 +8,7 @@ void storm_escape();
 void attack_vfp_enable();
 void attack_vfp_fill(mv::u32 tag, mv::u32 fpscr);
 void attack_vfp_read(mv::u64 out[32], mv::u32* fpscr);
+mv::u32 attack_strex(volatile mv::u32* addr, mv::u32 v);
 }
 
 namespace attack {
@@ -138,6 +139,23 @@ void check_vfp() {
           VICTIM_FPSCR);
 }
 
+// STREX without an LDREX, right after each switch back to the victim: it must fail (the
+// attacker left the exclusive monitor open at the same virtual address).
+void stale_exclusive(u64 ticks) {
+    const u64 end = cntvct() + ticks, away = cntfrq() / 10000;  // 100 us away: there was a switch
+    u32 switches = 0, stored = 0;
+    for (u64 last = cntvct(), t = last; t < end; last = t, t = cntvct()) {
+        if (t - last < away) continue;
+        ++switches;
+        stored += attack_strex(&exclusive_target, 0) == 0;  // (0: the value stays what both VMs hold)
+        asm volatile("clrex" ::: "memory");
+    }
+    mvt::value("victim_switches_seen", switches);
+    check(stored == 0 && switches > 0, "victim_no_stale_exclusive",
+          "a STREX without LDREX stored %u times in %u switches back from the attacker (its LDREX left open)",
+          stored, switches);
+}
+
 // ---- the measurement ----
 
 struct Rate {
@@ -212,6 +230,7 @@ void victim(u32 selector) {
     while (mailbox().armed != ARMED && cntvct() < give_up) {
     }
     const bool armed = mailbox().armed == ARMED;
+    if (selector == 40) stale_exclusive(20 * ticks_per_ms);
     const i32 split = split_own_block();
     const Rate r = measure(WINDOW_MS * ticks_per_ms);
     // End the attack: storms leave through storm_escape, loops see DONE.

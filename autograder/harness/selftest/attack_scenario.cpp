@@ -352,6 +352,19 @@ TEST(AttackSuite, StageOneTablesNowhere) {
     run_attack({36, End::attacker_stopped, "prefetch abort at its own exception vector 0x4000[0-9a-f]{4}"});
 }
 
+TEST(AttackSuite, HighVectors) {
+    run_attack({41, End::attacker_stopped, "prefetch abort at its own exception vector 0xffff0004"});
+}
+
+// The attacker leaves an LDREX open whenever the HYP timer switches to the victim; the victim's
+// first STREX (no LDREX of its own, same virtual address) after each switch must fail.
+TEST(AttackSuite, ExclusiveMonitorAcrossVmSwitches_KnownGap) {
+    run_attack({40, End::powers_off, ""}, {"victim:victim_no_stale_exclusive"},
+               "the microvisor does not clear the exclusive monitor (CLREX) when it switches vCPUs (ARM ARM A3.4.5, "
+               "context switch support): an LDREX one VM leaves open lets the next VM's STREX succeed without an "
+               "LDREX of its own; in a VM of several vCPUs it breaks their atomic sequences");
+}
+
 // The attacker starts its second vCPU and spins on both: three runnable vCPUs, one of them the
 // victim's. The victim keeps one share of three (2/3 of its baseline rate), no less.
 TEST(AttackSuite, SecondVcpuTakesOneShareOnly) {

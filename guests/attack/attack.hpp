@@ -10,6 +10,11 @@
 //  0x4100_0000 +2M  victim only     -                        0x4900_0000
 //  0x4200_0000 +32M attacker only   0x4a00_0000              -
 //  The microvisor: physical 0x4000_0000 +16M, in nobody's map.
+//
+// The attacker runs its attack once with a result line per check, arms (mailbox), and runs it
+// again, quietly, until the victim has measured its progress for 100 ms of virtual time
+// (victim.cpp); storms end through the mailbox too. The harness compares the victim's rate
+// with the baseline's (selector 3) and reads every result (attack_scenario.cpp).
 #pragma once
 
 #include "guest.hpp"
@@ -41,7 +46,7 @@ struct Mailbox {
     volatile u32 victim_done;   ///< the victim: DONE, it has measured
     volatile u32 escape_pc;     ///< storms jump here; NOWHERE while they last, then storm_escape
     volatile u32 storm_load;    ///< a storm loads from here; NOWHERE, then a mapped address
-    volatile u32 scratch[4];
+    volatile u32 scratch[4];    ///< what an attacker keeps across its own resets (storms.cpp, memory.cpp)
 };
 inline Mailbox& mailbox() { return *reinterpret_cast<Mailbox*>(MAILBOX); }
 constexpr u32 ARMED = 0xa4a4ed00, DONE = 0xd0d0d0d0;

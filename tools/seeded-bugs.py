@@ -16,7 +16,7 @@ from pathlib import Path
 
 # (lab, file in reference-solution/, original text, buggy text, the bug)
 SEEDS = [
-    (1, "kernel/hsr.cpp", "h.il = ((raw >> 25) & 1) != 0;", "h.il = ((raw >> 24) & 1) != 0;",
+    (1, "kernel/hsr.cpp", "h.il = (raw & hsr_bits::IL) != 0;", "h.il = (raw & hsr_bits::CV) != 0;",
      "IL read from the wrong bit"),
     (1, "kernel/trap.cpp", "++vcpu.trap_count[ec];", "", "traps not counted"),
     (1, "kernel/hypercall.cpp", "inject_undef(vcpu, vcpu.frame.elr - 4, vcpu.thumb());",
@@ -42,11 +42,12 @@ SEEDS = [
     (2, "kernel/run_queues.cpp", "u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));",
      "u32 bit = static_cast<u32>(__builtin_ctz(nonempty_[w]));", "the lowest priority of a word picked"),
     (2, "kernel/run_queues.cpp", "if (tail_[p] == &v) tail_[p] = prev;", "", "tail left dangling on remove"),
-    (2, "kernel/context.cpp", "arch::write<reg::TPIDRURW>(c.tpidrurw);", "", "TPIDRURW not restored"),
+    (2, "kernel/context.cpp", "    arch::write<reg::CNTV_CTL>(0);\n}", "}",
+     "the virtual timer keeps running into the next vCPU's time"),
     (2, "kernel/context.cpp", "for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);", "",
      "r8-r12_fiq not saved"),
     (2, "kernel/waking.cpp", "if (current != nullptr && current->state == VcpuState::runnable && slice_over) "
-     "scheduler.rotate(*current);", "", "no preemption at the end of a slice"),
+     "run_queues.rotate(*current);", "", "no preemption at the end of a slice"),
     (2, "kernel/waiting.cpp", "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;",
      "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;",
      "WFI tests the timer's mask instead of its status"),
@@ -62,8 +63,14 @@ SEEDS = [
      "a map over a mapping is accepted"),
     (3, "kernel/mmio.cpp", "if (a.sign_extend && (v >> (bits - 1)) != 0) v |= ~0u << bits;", "",
      "loads never sign-extended"),
-    (3, "kernel/mmio.cpp", "if (((hsr.iss >> 24) & 1) == 0) return false;  // ISV: no syndrome for this access", "",
+    (3, "kernel/mmio.cpp", "if ((hsr.iss & ISV) == 0) return false;            // no syndrome for this access", "",
      "ISV ignored"),
+    (3, "mm/stage2.cpp", "            u64 next = alloc_table();", "            u64 next = pool_->alloc();",
+     "walk takes tables past the VM's quota"),
+    (3, "mm/stage2.cpp", "    update(l2, 0);  // no walk reaches the table any more, and no TLB holds it ...\n    free_table(table);", "",
+     "emptied tables never go back to the pool"),
+    (3, "kernel/mmio.cpp", "if (a.gpa - r.device[i].base < r.device[i].size) dev = &r.device[i];",
+     "if (a.gpa - r.device[i].base <= r.device[i].size) dev = &r.device[i];", "a device one byte too wide"),
 ]
 
 

@@ -22,6 +22,7 @@ inline constexpr mv::u32 RAM_BASE = 0x48000000, RAM_SIZE = 0x00800000;
 inline constexpr mv::u32 SCATTERED = 0x60000000;
 inline constexpr mv::u32 READ_ONLY = 0x61000000;
 inline constexpr mv::u32 DEVICE_BASE = 0x0a000000;
+inline constexpr mv::u32 TOP = 0xffe00000;  ///< RAM up to the last byte of the address space; more at 0
 
 class HostTest : public ::testing::Test {
 protected:

@@ -11,6 +11,9 @@
 //   0x6020_0000 2 MiB      0x4880_0000            RAM, next in the guest, before it in physical memory
 //   0x6100_0000 2 MiB      0x48e0_0000            RAM, read-only (mvtest::READ_ONLY)
 //   0x0a00_0000 2 MiB      0x0a00_0000            a device (mvtest::DEVICE_BASE)
+//   0xffe0_0000 2 MiB      0x48a0_0000            RAM at the top of the address space (mvtest::TOP)
+//   0x0000_0000 2 MiB      0x48a0_0000            and at its bottom, the same memory: a buffer that
+//                                                 wraps around 4 GiB finds memory on both sides
 #include "host_fixture.hpp"
 #include "config/system_config.hpp"
 
@@ -25,10 +28,12 @@ const MemRegion vm0_regions[] = {
     {SCATTERED + 0x200000, 0x48800000, 0x200000, MemKind::Ram, true, true},
     {READ_ONLY, 0x48e00000, 0x200000, MemKind::Ram, false, false},
     {DEVICE_BASE, DEVICE_BASE, 0x200000, MemKind::Device, true, false},
+    {TOP, 0x48a00000, 0x200000, MemKind::Ram, true, false},
+    {0x00000000, 0x48a00000, 0x200000, MemKind::Ram, true, false},
 };
 const VmConfig vm_configs[] = {
     {.name = "host", .id = 0, .entry = RAM_BASE, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
-     .regions = vm0_regions, .nregions = 5, .params_gpa = RAM_BASE + RAM_SIZE - 0x1000, .pmu = false, .table_quota = 0},
+     .regions = vm0_regions, .nregions = 7, .params_gpa = RAM_BASE + RAM_SIZE - 0x1000, .pmu = false, .table_quota = 0},
 };
 Vm vm_pool[1];
 Vcpu vcpu_pool[1];

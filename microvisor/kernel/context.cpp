@@ -10,11 +10,12 @@
 namespace mv {
 
 // Copy every field of GuestContext (kernel/context.hpp) from the hardware into
-// vcpu.ctx: the banked SP, LR and SPSR of svc, abt, und, irq and fiq
-// (arch::banked_sp/lr/spsr), r8-r12 of FIQ mode (arch::fiq_reg), the CP15
-// registers (arch::read<reg::X>, arch::read64 for TTBR0, TTBR1, PAR), and the
-// virtual timer (CNTV_CTL, CNTV_CVAL). Then disable the virtual timer
-// (CNTV_CTL = 0): it must not fire into the next vCPU's time.
+// vcpu.ctx: the banked SP, LR and SPSR of each mode of BANKED_MODES
+// (arch::banked_sp/lr/spsr), r8-r12 of FIQ mode (arch::fiq_reg), every CP15
+// register of the lists MV_GUEST_CP15 and MV_GUEST_CP15_64 (arch::read<reg::X>,
+// arch::read64; an X-macro expands to one statement per register, so none can
+// be left out), and the virtual timer (CNTV_CTL, CNTV_CVAL). Then disable the
+// virtual timer (CNTV_CTL = 0): it must not fire into the next vCPU's time.
 void save_context(Vcpu& vcpu) {
     MV_LAB_TODO(2);
 }

@@ -87,32 +87,6 @@ void switch_to(Vcpu& v) {
     arch::isb();
 }
 
-void reset_guest_cpu_state(const Vcpu& v) {
-    arch::write<reg::SCTLR>(boot_sctlr);
-    arch::write<reg::VBAR>(0);
-    arch::write<reg::TTBCR>(0);
-    arch::write64<reg::TTBR0>(0);
-    arch::write64<reg::TTBR1>(0);
-    arch::write<reg::DACR>(0);
-    arch::write<reg::CONTEXTIDR>(0);
-    arch::write<reg::TPIDRURW>(0);
-    arch::write<reg::TPIDRURO>(0);
-    arch::write<reg::TPIDRPRW>(0);
-    arch::write<reg::CPACR>(0);
-    arch::write<reg::DFSR>(0);
-    arch::write<reg::IFSR>(0);
-    arch::write<reg::DFAR>(0);
-    arch::write<reg::IFAR>(0);
-    constexpr Mode banked_modes[] = {Mode::svc, Mode::abt, Mode::und, Mode::irq, Mode::fiq};
-    for (Mode m : banked_modes) {
-        arch::set_banked_sp(m, 0);
-        arch::set_banked_lr(m, 0);
-        arch::set_banked_spsr(m, 0);
-    }
-    arch::write<reg::VMPIDR>((1u << 31) | v.id);
-    arch::isb();
-}
-
 void end_if_all_finished() {
     bool crashed = false;
     for (u32 i = 0; i < system_config.nvms; ++i) {

@@ -27,10 +27,6 @@ void forget_running();
 /// Make `v` the vCPU that HYP exit resumes: its frame, stage-2 map and identity.
 void switch_to(Vcpu& v);
 
-/// Reset the PL1 state a guest OS owns (CP15, banked registers) in the
-/// hardware, for a vCPU that starts afresh without a saved context.
-void reset_guest_cpu_state(const Vcpu& v);
-
 /// SCTLR as the board reset it: what a freshly started guest finds.
 u32 guest_reset_sctlr();
 

@@ -25,35 +25,14 @@ void load_mode(const BankedMode& b, Mode m) {
 
 void save_context(Vcpu& vcpu) {
     GuestContext& c = vcpu.ctx;
-    save_mode(c.svc, Mode::svc);
-    save_mode(c.abt, Mode::abt);
-    save_mode(c.und, Mode::und);
-    save_mode(c.irq, Mode::irq);
-    save_mode(c.fiq, Mode::fiq);
+    for (const auto& b : BANKED_MODES) save_mode(c.*b.field, b.mode);
     for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);
-
-    c.sctlr = arch::read<reg::SCTLR>();
-    c.cpacr = arch::read<reg::CPACR>();
-    c.ttbcr = arch::read<reg::TTBCR>();
-    c.dacr = arch::read<reg::DACR>();
-    c.dfsr = arch::read<reg::DFSR>();
-    c.ifsr = arch::read<reg::IFSR>();
-    c.adfsr = arch::read<reg::ADFSR>();
-    c.aifsr = arch::read<reg::AIFSR>();
-    c.dfar = arch::read<reg::DFAR>();
-    c.ifar = arch::read<reg::IFAR>();
-    c.prrr = arch::read<reg::PRRR>();
-    c.nmrr = arch::read<reg::NMRR>();
-    c.vbar = arch::read<reg::VBAR>();
-    c.contextidr = arch::read<reg::CONTEXTIDR>();
-    c.tpidrurw = arch::read<reg::TPIDRURW>();
-    c.tpidruro = arch::read<reg::TPIDRURO>();
-    c.tpidrprw = arch::read<reg::TPIDRPRW>();
-    c.csselr = arch::read<reg::CSSELR>();
-    c.cntkctl = arch::read<reg::CNTKCTL>();
-    c.ttbr0 = arch::read64<reg::TTBR0>();
-    c.ttbr1 = arch::read64<reg::TTBR1>();
-    c.par = arch::read64<reg::PAR>();
+#define SAVE(field, r) c.field = arch::read<reg::r>();
+#define SAVE_64(field, r) c.field = arch::read64<reg::r>();
+    MV_GUEST_CP15(SAVE)
+    MV_GUEST_CP15_64(SAVE_64)
+#undef SAVE
+#undef SAVE_64
 
     // Stop the virtual timer while the vCPU is away, so that it does not
     // signal into another vCPU's time; its value stays in cntv_cval.
@@ -64,35 +43,14 @@ void save_context(Vcpu& vcpu) {
 
 void restore_context(const Vcpu& vcpu) {
     const GuestContext& c = vcpu.ctx;
-    load_mode(c.svc, Mode::svc);
-    load_mode(c.abt, Mode::abt);
-    load_mode(c.und, Mode::und);
-    load_mode(c.irq, Mode::irq);
-    load_mode(c.fiq, Mode::fiq);
+    for (const auto& b : BANKED_MODES) load_mode(c.*b.field, b.mode);
     for (unsigned n = 8; n <= 12; ++n) arch::set_fiq_reg(n, c.r8_12_fiq[n - 8]);
-
-    arch::write<reg::SCTLR>(c.sctlr);
-    arch::write<reg::CPACR>(c.cpacr);
-    arch::write<reg::TTBCR>(c.ttbcr);
-    arch::write<reg::DACR>(c.dacr);
-    arch::write<reg::DFSR>(c.dfsr);
-    arch::write<reg::IFSR>(c.ifsr);
-    arch::write<reg::ADFSR>(c.adfsr);
-    arch::write<reg::AIFSR>(c.aifsr);
-    arch::write<reg::DFAR>(c.dfar);
-    arch::write<reg::IFAR>(c.ifar);
-    arch::write<reg::PRRR>(c.prrr);
-    arch::write<reg::NMRR>(c.nmrr);
-    arch::write<reg::VBAR>(c.vbar);
-    arch::write<reg::CONTEXTIDR>(c.contextidr);
-    arch::write<reg::TPIDRURW>(c.tpidrurw);
-    arch::write<reg::TPIDRURO>(c.tpidruro);
-    arch::write<reg::TPIDRPRW>(c.tpidrprw);
-    arch::write<reg::CSSELR>(c.csselr);
-    arch::write<reg::CNTKCTL>(c.cntkctl);
-    arch::write64<reg::TTBR0>(c.ttbr0);
-    arch::write64<reg::TTBR1>(c.ttbr1);
-    arch::write64<reg::PAR>(c.par);
+#define LOAD(field, r) arch::write<reg::r>(c.field);
+#define LOAD_64(field, r) arch::write64<reg::r>(c.field);
+    MV_GUEST_CP15(LOAD)
+    MV_GUEST_CP15_64(LOAD_64)
+#undef LOAD
+#undef LOAD_64
 
     // The VM's offset first, then the compare value, then enable: the timer
     // never compares against another VM's view of time.

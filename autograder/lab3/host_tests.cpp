@@ -225,6 +225,8 @@ TEST(MmioDecode, NoSyndromeNoEmulation) {
     MmioAccess a{};
     EXPECT_FALSE(decode_mmio(mvtest::decoded(0x24, iss(2, false, 3, true) & ~(1u << 24)), 0x90000, 0, a))
         << "ISV = 0 (an LDM, STM or writeback access): the syndrome says nothing usable";
+    EXPECT_FALSE(decode_mmio(mvtest::decoded(0x24, iss(3, false, 3, true)), 0x90000, 0, a))
+        << "SAS = 0b11 is reserved in ARMv7 (there is no 8-byte access with a syndrome): refuse it";
 }
 
 TEST_F(Lab3, EmulatedUartLoadsAndStores) {

@@ -225,6 +225,8 @@ TEST(MmioDecode, NoSyndromeNoEmulation) {
     MmioAccess a{};
     EXPECT_FALSE(decode_mmio(mvtest::decoded(0x24, iss(2, false, 3, true) & ~(1u << 24)), 0x90000, 0, a))
         << "ISV = 0 (an LDM, STM or writeback access): the syndrome says nothing usable";
+    EXPECT_FALSE(decode_mmio(mvtest::decoded(0x24, iss(3, false, 3, true)), 0x90000, 0, a))
+        << "SAS = 0b11 is reserved in ARMv7 (there is no 8-byte access with a syndrome): refuse it";
 }
 
 TEST_F(Lab3, EmulatedUartLoadsAndStores) {
@@ -261,7 +263,20 @@ TEST_F(Lab3, OnlyEmulatedDevicesAreEmulated) {
     cpu().set(reg::HDFAR, 0x09000000);
     EXPECT_FALSE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(2, false, 15, false))))
         << "a load into the PC is not emulated";
+    // The PL011 is [0x09000000, 0x09001000): its last word is a device's, the next byte is not.
+    cpu().set(reg::HPFAR, 0x00090010);
+    cpu().set(reg::HDFAR, 0x09001000);
+    EXPECT_FALSE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(0, false, 1, false))))
+        << "0x09001000 is one byte past the emulated PL011 [0x09000000, 0x09001000)";
+    cpu().set(reg::HPFAR, 0x0008fff0);
+    cpu().set(reg::HDFAR, 0x08ffffff);
+    EXPECT_FALSE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(0, false, 1, false))))
+        << "0x08ffffff is one byte before it";
     EXPECT_EQ(vcpu().frame.elr, fake::RAM_BASE + 0x100u) << "nothing skipped";
+    cpu().set(reg::HPFAR, 0x00090000);
+    cpu().set(reg::HDFAR, 0x09000ffc);
+    EXPECT_TRUE(emulate_mmio(vcpu(), mvtest::decoded(0x24, iss(2, false, 1, false))))
+        << "0x09000ffc, the PL011's last word (PCellID3), is emulated";
 }
 
 }  // namespace

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Containment guest (systems/attack.toml): VM 0 attacks the way QEMU is ended and the
-// console; VM 1, the victim, must run to its end and be the only one to report for itself.
+// Containment guest (systems/attack.toml): VM 0 attacks, VM 1 is the victim.
 //
+// Selectors 1-2 (and 0: both) attack the way QEMU is ended and the console; the victim must
+// run to its end and be the only one to report for itself.
 // Selector 1: semihosting calls (exit, exit with a status, write to the host) by every
 // instruction QEMU would take for one, and PSCI SYSTEM_OFF by SMC: none may end QEMU.
 // Selector 2: lines that look like the microvisor's or the victim's, with carriage returns
 // and escape sequences, through the console hypercall and the emulated PL011, and a line
 // left open while the victim reports. 0: both. The harness must not be fooled by any.
+//
+// Selectors 3 and up are the adversarial suite (the table below): the attack runs beside a
+// victim that measures its own progress rate (victim.cpp), which must not fall.
+#include "attack.hpp"
 #include "guest.hpp"
 #include "lib/format.hpp"
 
@@ -131,12 +136,100 @@ void victim() {
     mvt::done();
 }
 
+// ---- the adversarial suite ----
+
+struct SuiteEntry {
+    u32 selector;
+    attack::Attack attack;
+    bool owns_the_cpu;  ///< the attack arms and ends by itself (storms.cpp)
+};
+
+void nothing() {}
+
+// Selectors 3..: the harness (autograder/harness/selftest/attack_scenario.cpp) knows them by number.
+constexpr SuiteEntry SUITE[] = {
+    {3, {"baseline", nothing, nullptr}, false},
+    {4, {"memory_other_vm", attack::memory_other_vm, attack::memory_other_vm}, false},
+    {5, {"memory_microvisor", attack::memory_microvisor, attack::memory_microvisor}, false},
+    {6, {"gic", attack::gic, attack::gic}, false},
+    {7, {"devices", attack::devices, attack::devices}, false},
+    {8, {"cache_maintenance", attack::cache_maintenance, attack::cache_maintenance}, false},
+    {9, {"pmu", attack::pmu, attack::pmu}, false},
+    {10, {"timers", attack::timers, attack::timers}, false},
+    {11, {"hyp_registers", attack::hyp_registers, attack::hyp_registers}, false},
+    {12, {"thumbee", attack::thumbee, attack::thumbee}, false},
+    {13, {"smc_garbage", attack::smc_garbage, attack::smc_garbage}, false},
+    {14, {"psci_garbage", attack::psci_garbage, attack::psci_garbage}, false},
+    {15, {"vendor_calls", attack::vendor_calls_once, attack::vendor_calls}, false},
+    {16, {"mem_map_others", attack::mem_map_others, attack::mem_map_others}, false},
+    {17, {"block_splits", attack::block_splits, nullptr}, false},
+    {18, {"cpu_hog_irqs_masked", attack::cpu_hog_irqs_masked, nullptr}, true},
+    {19, {"storm_fault_in_vector", attack::storm_fault_in_vector, nullptr}, true},
+    {20, {"storm_vectors_jump_nowhere", attack::storm_vectors_jump_nowhere, nullptr}, true},
+    {21, {"storm_smc_in_undef_vector", attack::storm_smc_in_undef_vector, nullptr}, true},
+    {22, {"abort_loop", attack::abort_loop, nullptr}, true},
+    {23, {"vbar_nowhere", attack::vbar_nowhere, nullptr}, true},
+    {24, {"own_vectors_unmapped", attack::own_vectors_unmapped, nullptr}, true},
+    {25, {"wfi_forever", attack::wfi_forever, nullptr}, true},
+    {26, {"wfi_expired_masked_timer", attack::wfi_expired_masked_timer, nullptr}, true},
+    {27, {"wfe_loop", attack::wfe_loop, nullptr}, true},
+    {28, {"cpu_on_bad_entry", attack::cpu_on_bad_entry, nullptr}, true},
+    {29, {"reset_loop", attack::reset_loop, nullptr}, true},
+    {30, {"virtual_timer_near_2_64", attack::virtual_timer_near_2_64, nullptr}, false},
+    {31, {"long_mem_map", attack::long_mem_map, attack::long_mem_map}, false},
+    {32, {"freed_tables", attack::freed_tables, attack::freed_tables_rounds}, false},
+    {33, {"splits_then_reset", attack::splits_then_reset, nullptr}, false},
+    {34, {"vfp_state", attack::vfp_state, attack::vfp_state}, false},
+    {35, {"mode_escapes", attack::mode_escapes, attack::mode_escapes}, false},
+    {36, {"stage1_tables_nowhere", attack::stage1_tables_nowhere, nullptr}, true},
+    {37, {"thumb_it_traps", attack::thumb_it_traps, attack::thumb_it_traps}, false},
+    {38, {"thumb_it_wfi", attack::thumb_it_wfi, attack::thumb_it_wfi}, false},
+    {39, {"second_vcpu_hog", attack::second_vcpu_hog, nullptr}, true},
+    {40, {"exclusive_monitor", attack::exclusive_monitor, nullptr}, true},
+    {41, {"high_vectors", attack::high_vectors, nullptr}, true},
+};
+
+void suite_attacker(const SuiteEntry& e) {
+    guest::printf("attack %u: %s\n", e.selector, e.attack.name);
+    attack::install_probe_hook();
+    e.attack.once();
+    if (e.owns_the_cpu) return;
+    attack::mailbox().armed = attack::ARMED;
+    attack::set_quiet(true);
+    u32 rounds = 0;
+    while (attack::mailbox().victim_done != attack::DONE) {
+        if (e.attack.round != nullptr) e.attack.round();
+        ++rounds;
+    }
+    attack::set_quiet(false);
+    if (e.attack.round != nullptr) attack::round_summary("rounds_contained", rounds);
+    mvt::pass("attacker_done");
+}
+
 }  // namespace
 
+// The attacker's second vCPU (second_vcpu_hog): spins until the victim is done.
+void secondary_main(u32) { attack::wait_for_victim(); }
+
 int main() {
-    if (hvc(MV_CALL_VM_INFO).r1 == 0)
-        attacker(param_selector());
-    else
-        victim();
+    const u32 selector = param_selector();
+    const bool is_attacker = hvc(MV_CALL_VM_INFO).r1 == 0;
+    if (selector <= 2) {
+        if (is_attacker)
+            attacker(selector);
+        else
+            victim();
+        return 0;
+    }
+    for (const SuiteEntry& e : SUITE) {
+        if (e.selector != selector) continue;
+        if (is_attacker)
+            suite_attacker(e);
+        else
+            attack::victim(selector);
+        return 0;
+    }
+    mvt::fail("selector", "no attack %u (the suite is 3-%u)", selector,
+              SUITE[sizeof SUITE / sizeof SUITE[0] - 1].selector);
     return 0;
 }

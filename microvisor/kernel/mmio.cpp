@@ -13,7 +13,8 @@ namespace mv {
 // The data abort ISS (ARM ARM B3.13.6): ISV bit 24 (the rest is valid), SAS
 // bits 23:22 (size: 1 << SAS bytes), SSE bit 21, SRT bits 19:16, WnR bit 6.
 // HPFAR bits 31:4 hold IPA bits 39:12; HDFAR bits 11:0 the page offset.
-// Return false, and fill in nothing, when ISV is 0.
+// Return false, and fill in nothing, when ISV is 0, or SAS is 0b11 (reserved
+// in ARMv7: no access of 8 bytes has a syndrome).
 bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
     MV_LAB_TODO(3);
 }

@@ -23,7 +23,8 @@ struct MmioAccess {
 /// Decode a data abort taken to HYP: the address from HPFAR (IPA bits 39:12
 /// in HPFAR bits 31:4) and HDFAR (bits 11:0), and the ISS fields. False when
 /// ISS.ISV is 0: the syndrome does not describe the access (LDM, STM, a
-/// load with writeback...), and it cannot be emulated. (Lab 3)
+/// load with writeback...), and it cannot be emulated; false too for the
+/// reserved size SAS = 0b11. (Lab 3)
 bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out);
 
 /// Emulate the trapped access if it hits a device of the registry's device

@@ -117,7 +117,11 @@ void reschedule() {
         restore_context(*next);
         switch_to(*next);  // now the running vCPU
         vfp_trap_update(*next);
-        slice_end = now() + slice_ticks;
+        // A slice less what it overran the last one by (a long hypercall, say):
+        // over time every vCPU gets its share, however long its traps take.
+        u64 debt = next->overrun < slice_ticks ? next->overrun : slice_ticks - 1;
+        next->overrun = 0;
+        slice_end = now() + slice_ticks - debt;
     }
     // The same vCPU goes on: its slice goes on too, time in HYP included. If
     // it is over, the timer fires as soon as the guest runs: the tick is not lost.
@@ -139,7 +143,10 @@ void run_irq() {
         Vcpu* running = running_vcpu();
         bool slice_over = running != nullptr && t >= slice_end;
         on_hyp_timer(running, t, slice_over);
-        if (slice_over) slice_end = t + slice_ticks;  // the tick is taken: a new slice, whoever runs it
+        if (slice_over) {
+            running->overrun = t - slice_end;  // time in HYP past the slice's end is the vCPU's too
+            slice_end = t + slice_ticks;       // the tick is taken: a new slice, whoever runs it
+        }
         changed = true;
     } else {
         kprintf("MV: unexpected interrupt %u ignored\n", id);

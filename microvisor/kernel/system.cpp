@@ -79,6 +79,7 @@ u32 guest_reset_sctlr() { return boot_sctlr; }
 
 void switch_to(Vcpu& v) {
     current = &v;
+    arch::clear_exclusive();  // no LDREX of the last vCPU lets this one's STREX succeed
     arch::write<reg::HTPIDR>(static_cast<u32>(arch::virt_to_phys(&v.frame)));
     arch::write64<reg::VTTBR>(vm_vttbr(*v.vm));
     arch::write<reg::VMPIDR>((1u << 31) | v.id);

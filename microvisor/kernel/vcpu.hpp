@@ -33,6 +33,7 @@ public:
     Vcpu* next = nullptr;          ///< next in its priority's run queue
     bool queued = false;           ///< in a run queue
     u32 priority = 0;              ///< effective priority: the VM's, or 0 while waived
+    u64 overrun = 0;               ///< counter ticks it ran past its last slice (in HYP): its next one is shorter
 
     /// The guest's CPSR at the trap.
     u32 cpsr() const { return frame.spsr; }

@@ -72,6 +72,7 @@ usize vformat(PutChar put, void* ctx, const char* fmt, va_list ap) {
             if (alt && *fmt != 'u') {
                 out('0');
                 out('x');
+                width = width > 2 ? width - 2 : 0;  // as in C, the width counts the 0x
             }
             number(out, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', false, width, pad);
             break;

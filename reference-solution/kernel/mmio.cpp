@@ -12,6 +12,7 @@ namespace mv {
 bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
     using namespace hsr_bits;
     if ((hsr.iss & ISV) == 0) return false;            // no syndrome for this access
+    if (((hsr.iss >> SAS_SHIFT) & 3) == 3) return false; // SAS 0b11 is reserved in ARMv7
     out.gpa = ((hpfar >> 4) << 12) | (hdfar & 0xfff);  // HPFAR[31:4] = IPA[39:12]
     out.size = 1u << ((hsr.iss >> SAS_SHIFT) & 3);     // byte, halfword, word
     out.sign_extend = (hsr.iss & SSE) != 0;

@@ -56,6 +56,9 @@ inline void write64(u64 v) {
 inline void isb() { asm volatile("isb" ::: "memory"); }
 inline void dsb() { asm volatile("dsb sy" ::: "memory"); }
 inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
+/// CLREX: the local exclusive monitor forgets any LDREX, so that a STREX of
+/// the next vCPU cannot succeed on the last one's reservation (A3.4.5).
+inline void clear_exclusive() { asm volatile("clrex" ::: "memory"); }
 
 // --- the guest's banked registers (MRS and MSR banked, ARM ARM B9.3.9 and B9.3.10) ----------
 // While a vCPU runs, its banked LR, SP and SPSR of each PL1 mode live in the

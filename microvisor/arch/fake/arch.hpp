@@ -35,6 +35,7 @@ struct Cpu {
     std::string console;
     std::string console_input;  ///< what console_getc() hands out
     u64 tlb_flushes = 0;
+    u64 exclusive_clears = 0;  ///< CLREX executed
     std::vector<u8> tlb_vmid_flushes;  ///< one entry per flush_vmid_tlb(), in order
 
     u64 get(const Sysreg& r) const;
@@ -85,6 +86,7 @@ inline void write64(u64 v) {
 }
 
 inline void isb() {}
+inline void clear_exclusive() { ++fake::cpu().exclusive_clears; }
 inline void dsb() {}
 inline void dsb_ish() {}
 

@@ -82,13 +82,14 @@ extern "C" {
  *  map (4 KiB aligned, inside one memory region of its system description).
  *  Accesses to it then abort. Returns ::MV_OK, ::MV_INVALID_PARAMETERS, or
  *  ::MV_NO_MEMORY if a 2 MiB block must be split and the VM's quota of
- *  stage-2 tables is used up; ::MV_NOT_SUPPORTED in systems of earlier labs. */
+ *  stage-2 tables is used up (the part of the range before it is unmapped
+ *  then); ::MV_NOT_SUPPORTED in systems of earlier labs. */
 #define MV_CALL_MEM_UNMAP      0x8600000Au
 /** Labs 3 on: map guest-physical [r1, r1 + r2) again, to the memory its region
  *  of the system description gives it, with the region's permissions.
  *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS, ::MV_DENIED if part of it is
  *  mapped already, or ::MV_NO_MEMORY if the VM's quota of stage-2 tables is
- *  used up. */
+ *  used up (the part of the range before it is mapped then; unmap it to undo). */
 #define MV_CALL_MEM_MAP        0x8600000Bu
 /** SMCCC "revision" query: major in r0, minor in r1. */
 #define MV_CALL_REVISION       0x8600FF03u

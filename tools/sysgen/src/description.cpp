@@ -284,7 +284,10 @@ Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
     r.pa = pa.value_or(r.gpa);
     r.size = size.value_or(0);
     r.writable = f.boolean("writable").value_or(true);
-    r.executable = f.boolean("executable").value_or(r.kind == MemKind::Ram);
+    // A region is executable if it is RAM of the VM's own; a shared one is not
+    // unless the description says so: code one VM writes another must not run.
+    const bool shared = table.contains("shared");
+    r.executable = f.boolean("executable").value_or(r.kind == MemKind::Ram && !shared);
     r.shared = f.string("shared").value_or("");
     if (!r.shared.empty() && granule == block_size)
         f.error(f.at("shared"), "shared regions need a system of Lab 3 on ([system] lab = 3): "

@@ -18,6 +18,7 @@ set(MV_CORE_GENERIC
     kernel/panic.cpp
     kernel/registry.cpp
     kernel/system.cpp
+    kernel/trap_entry.cpp
     kernel/vcpu.cpp
     kernel/vm.cpp
     lib/format.cpp)

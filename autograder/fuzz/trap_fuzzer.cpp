@@ -81,11 +81,7 @@ void trap(int index, const Trap& t) {
     // As mv_hyp_trap() (kernel/main.cpp, not in host builds) enters the kernel.
     where.phase = "handle_trap";
     serve(v.vm);
-    bool skipped = mv::trap_condition_failed(t.hsr, v.cpsr());
-    if (skipped)
-        v.skip_instruction((t.hsr & mv::hsr_bits::IL) != 0 ? 4 : 2);
-    else
-        mv::handle_trap(v, t.hsr);
+    bool skipped = !mv::take_trap(v, t.hsr);
     serve(nullptr);
     check_trapped_instruction(before, v, t.hsr, skipped);
     where.phase = "run_after_trap";

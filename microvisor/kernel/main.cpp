@@ -50,12 +50,7 @@ extern "C" [[noreturn]] void mv_main(u32 cpsr) {
 
 /// A trap from the current guest (arch/armv7/vectors.S has saved its frame).
 extern "C" void mv_hyp_trap() {
-    Vcpu& vcpu = current_vcpu();
-    u32 hsr = arch::read<reg::HSR>();
-    if (trap_condition_failed(hsr, vcpu.cpsr()))
-        vcpu.skip_instruction((hsr & hsr_bits::IL) != 0 ? 4 : 2);  // it did not execute
-    else
-        handle_trap(vcpu, hsr);
+    take_trap(current_vcpu(), arch::read<reg::HSR>());
     run_after_trap();
 }
 

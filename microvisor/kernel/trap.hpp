@@ -10,6 +10,11 @@ namespace mv {
 
 class Vcpu;
 
+/// A trap from the guest `vcpu` (kernel/trap_entry.cpp): an instruction whose
+/// condition failed did not execute and is skipped (false); any other trap
+/// goes to handle_trap() (true).
+bool take_trap(Vcpu& vcpu, u32 hsr);
+
 /// Handle one trap from the guest `vcpu`: count it, then dispatch on the
 /// exception class of `hsr` through the registry. (Lab 1)
 void handle_trap(Vcpu& vcpu, u32 hsr);

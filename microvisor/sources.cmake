@@ -23,7 +23,6 @@ set(MV_CORE_GENERIC
     kernel/vm.cpp
     lib/format.cpp)
 set(MV_CORE_ARMV7
-    arch/armv7/banked.cpp
     arch/armv7/boot.S
     arch/armv7/hyp_mmu.cpp
     arch/armv7/machine.cpp

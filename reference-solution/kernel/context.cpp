@@ -25,6 +25,7 @@ void load_mode(const BankedMode& b, Mode m) {
 
 void save_context(Vcpu& vcpu) {
     GuestContext& c = vcpu.ctx;
+#pragma GCC unroll 5  // each mode a constant: the banked accesses become single MRS instructions
     for (const auto& b : BANKED_MODES) save_mode(c.*b.field, b.mode);
     for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);
 #define SAVE(field, r) c.field = arch::read<reg::r>();
@@ -43,6 +44,7 @@ void save_context(Vcpu& vcpu) {
 
 void restore_context(const Vcpu& vcpu) {
     const GuestContext& c = vcpu.ctx;
+#pragma GCC unroll 5
     for (const auto& b : BANKED_MODES) load_mode(c.*b.field, b.mode);
     for (unsigned n = 8; n <= 12; ++n) arch::set_fiq_reg(n, c.r8_12_fiq[n - 8]);
 #define LOAD(field, r) arch::write<reg::r>(c.field);

@@ -62,15 +62,12 @@ inline void clear_exclusive() { asm volatile("clrex" ::: "memory"); }
 
 // --- the guest's banked registers (MRS and MSR banked, ARM ARM B9.3.9 and B9.3.10) ----------
 // While a vCPU runs, its banked LR, SP and SPSR of each PL1 mode live in the
-// hardware registers; HYP mode reaches them without switching mode.
-u32 banked_lr(Mode m);
-void set_banked_lr(Mode m, u32 v);
-u32 banked_sp(Mode m);
-void set_banked_sp(Mode m, u32 v);
-u32 banked_spsr(Mode m);
-void set_banked_spsr(Mode m, u32 v);
-u32 fiq_reg(unsigned n);             ///< r8_fiq..r12_fiq
-void set_fiq_reg(unsigned n, u32 v);
+// hardware registers; HYP mode reaches them without switching mode:
+// banked_lr/sp/spsr(mode), set_banked_lr/sp/spsr(mode, v), fiq_reg(n) and
+// set_fiq_reg(n, v) for r8_fiq..r12_fiq (arch/armv7/banked.hpp).
+}  // namespace mv::arch
+#include "arch/armv7/banked.hpp"
+namespace mv::arch {
 
 // --- the guest's VFP/Advanced SIMD registers (arch/armv7/vfp.cpp) -----------
 void vfp_save(VfpState& s);

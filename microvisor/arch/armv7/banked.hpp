@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-// The guest's banked registers, read and written from HYP mode with MRS/MSR (banked).
-#include "arch.hpp"
+// The guest's banked registers, read and written from HYP mode with MRS/MSR
+// (banked). Inline, so that a call with a constant mode (the context switch
+// goes through all of them) becomes one instruction. Included by arch.hpp.
+#pragma once
 
 namespace mv::arch {
 
 // One switch per accessor: the banked register is part of the instruction.
 #define MV_BANKED(getter, setter, R_USR, R_SVC, R_ABT, R_UND, R_IRQ, R_FIQ)                      \
-    u32 getter(Mode m) {                                                                   \
+    inline u32 getter(Mode m) {                                                                   \
         u32 v = 0;                                                                         \
         switch (m) {                                                                       \
         case Mode::usr: case Mode::sys: asm volatile("mrs %0, " R_USR : "=r"(v)); break;    \
@@ -19,7 +21,7 @@ namespace mv::arch {
         }                                                                                  \
         return v;                                                                          \
     }                                                                                      \
-    void setter(Mode m, u32 v) {                                                           \
+    inline void setter(Mode m, u32 v) {                                                           \
         switch (m) {                                                                       \
         case Mode::usr: case Mode::sys: asm volatile("msr " R_USR ", %0" ::"r"(v)); break;  \
         case Mode::svc: asm volatile("msr " R_SVC ", %0" ::"r"(v)); break;                   \
@@ -36,7 +38,7 @@ MV_BANKED(banked_sp, set_banked_sp, "sp_usr", "sp_svc", "sp_abt", "sp_und", "sp_
 #undef MV_BANKED
 
 // usr and sys mode have no SPSR: reads give 0 and writes are ignored.
-u32 banked_spsr(Mode m) {
+inline u32 banked_spsr(Mode m) {
     u32 v = 0;
     switch (m) {
     case Mode::svc: asm volatile("mrs %0, spsr_svc" : "=r"(v)); break;
@@ -49,7 +51,7 @@ u32 banked_spsr(Mode m) {
     return v;
 }
 
-void set_banked_spsr(Mode m, u32 v) {
+inline void set_banked_spsr(Mode m, u32 v) {
     switch (m) {
     case Mode::svc: asm volatile("msr spsr_svc, %0" ::"r"(v)); break;
     case Mode::abt: asm volatile("msr spsr_abt, %0" ::"r"(v)); break;
@@ -66,7 +68,7 @@ void set_banked_spsr(Mode m, u32 v) {
 namespace mv::arch {
 
 // r8-r12 of FIQ mode: FIQ banks five more registers than the other modes.
-u32 fiq_reg(unsigned n) {
+inline u32 fiq_reg(unsigned n) {
     u32 v = 0;
     switch (n) {
     case 8: asm volatile("mrs %0, r8_fiq" : "=r"(v)); break;
@@ -79,7 +81,7 @@ u32 fiq_reg(unsigned n) {
     return v;
 }
 
-void set_fiq_reg(unsigned n, u32 v) {
+inline void set_fiq_reg(unsigned n, u32 v) {
     switch (n) {
     case 8: asm volatile("msr r8_fiq, %0" ::"r"(v)); break;
     case 9: asm volatile("msr r9_fiq, %0" ::"r"(v)); break;

@@ -64,7 +64,7 @@ extern "C" void mv_hyp_irq() {
 extern "C" [[noreturn]] void mv_hyp_fault(u32 kind, u32 elr, u32 hsr) {
     static const char* const names[] = {"reset",         "undefined instruction", "HVC/SVC",
                                         "prefetch abort", "data abort",           "?",
-                                        "?",             "FIQ"};
+                                        "?",             "FIQ (the microvisor enables none)"};
     panic("%s in the microvisor at pc %#x (HSR %#x, HDFAR %#x)", names[kind & 7], elr, hsr,
           arch::read<reg::HDFAR>());
 }

@@ -26,7 +26,8 @@ void start_next_vm() {
 
 // Without Lab 2 no GuestContext is saved or restored: a vCPU that starts
 // finds the hardware's PL1 state as the last VM left it. Load a fresh one,
-// every field of GuestContext's lists, so nothing of that VM reaches it.
+// every field of GuestContext's lists and the VFP registers, so nothing of
+// that VM reaches it.
 void reset_guest_cpu_state(const Vcpu& v) {
     const GuestContext fresh = v.ctx;  // Vcpu::reset() made it: SCTLR as the board reset it, the rest 0
     for (const auto& b : BANKED_MODES) {
@@ -44,6 +45,7 @@ void reset_guest_cpu_state(const Vcpu& v) {
     arch::write<reg::CNTV_CTL>(0);
     arch::write64<reg::CNTVOFF>(v.vm->cntvoff);
     arch::write64<reg::CNTV_CVAL>(0);
+    arch::vfp_load(v.vfp);  // and fresh VFP registers (HCPTR does not trap them in a Lab 1 image)
     arch::isb();
 }
 

@@ -153,13 +153,17 @@ def stop(proc):
     proc.wait()
 
 
-def run_binary(binary, timeout):
-    """Runs a GoogleTest binary in its own process group; nothing of it outlives this call."""
+def run_binary(binary, timeout, skip=()):
+    """Runs a GoogleTest binary (but the tests in `skip`) in its own process group; nothing of
+    it outlives this call."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         report = os.path.join(tmp, "report.xml")
+        args = [str(binary), f"--gtest_output=xml:{report}", "--gtest_color=no"]
+        if skip:
+            args.append("--gtest_filter=-" + ":".join(sorted(skip)))
         try:
             proc = subprocess.Popen(
-                [str(binary), f"--gtest_output=xml:{report}", "--gtest_color=no"],
+                args,
                 cwd=binary.parent, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
         except OSError as e:
@@ -259,20 +263,57 @@ def grade_lab(lab, build_dir, timeout):
                          f"(build first: make, or cmake --build {build_dir})")
         return LabResult(lab, tests)
     print(f"grade.py: lab {lab['id']}: running {lab['binary']} ...", file=sys.stderr, flush=True)
-    run = run_binary(binary, timeout)
+    # A test that crashes (a sanitizer's abort, a segfault) or hangs costs that test only: the
+    # program runs again without the tests that have a result, until every test has one.
+    cases, lost, problem = {}, {}, ""
+    while True:
+        run = run_binary(binary, timeout, skip=set(cases) | set(lost))
+        cases.update(run.cases)
+        problem = run.problem
+        if not problem or not run.stopped_in or run.stopped_in in lost:
+            break  # done, or a problem that no single test explains: the rest is not run
+        lost[run.stopped_in] = (f"{problem} during this test. Its output so far:\n"
+                                f"{tail(run.output, OUTPUT_TAIL_LINES)}")
+        print(f"grade.py: lab {lab['id']}: {problem} in {run.stopped_in}; running the other tests again",
+              file=sys.stderr, flush=True)
     for t in tests:
-        if t.name in run.cases:
-            t.passed, t.message = run.cases[t.name]
-        elif t.name == run.stopped_in:
-            t.message = f"{run.problem} during this test. Its output so far:\n{tail(run.output, OUTPUT_TAIL_LINES)}"
-        elif run.problem:
-            t.message = f"not run: {run.problem} before this test"
+        if t.name in cases:
+            t.passed, t.message = cases[t.name]
+        elif t.name in lost:
+            t.message = lost[t.name]
+        elif problem:
+            t.message = f"not run: {problem} before this test"
         else:
             t.message = f"test not found in {lab['binary']}"
     known = {t.name for t in tests}
     warnings = [f"lab {lab['id']}: {name} is in {lab['binary']} but not in the manifest (worth 0 points)"
-                for name in run.cases if name not in known]
+                for name in cases if name not in known]
     return LabResult(lab, tests, warnings)
+
+
+_ERROR = re.compile(r"(error|Error)( \d+)?:|undefined reference|No rule to make target|CMake Error")
+
+
+def build_error(log_path):
+    """The build's first error, with the lines around it, from its log."""
+    try:
+        lines = Path(log_path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as e:
+        return f"(the build log {log_path} cannot be read: {e.strerror})"
+    for i, line in enumerate(lines):
+        if _ERROR.search(line):
+            return "\n".join(lines[max(0, i - 2):i + 8])
+    return "\n".join(lines[-10:]) or "(the build log is empty)"
+
+
+def failed_build(lab, log_path):
+    """A lab whose code did not build: every test scores 0, and says why."""
+    message = (f"the build failed, so no test of lab {lab['id']} could run. The first error "
+               f"(the whole log: {log_path}):\n{build_error(log_path)}")
+    tests = [TestResult(lab["id"], t["name"], t["points"], t.get("hint", "")) for t in lab["tests"]]
+    for t in tests:
+        t.message = message
+    return LabResult(lab, tests)
 
 
 def totals(results):
@@ -389,6 +430,8 @@ def parse_args(argv):
     p.add_argument("--expect", choices=["full", "zero"],
                    help="full: fail unless full marks; zero: fail unless 0 points and every failure names a lab function")
     p.add_argument("--timeout", type=float, default=300, help="seconds per lab binary (default 300)")
+    p.add_argument("--build-failed", metavar="LOG",
+                   help="the build failed (its log): score every test 0, with the first compiler error")
     args = p.parse_args(argv)
     try:
         args.lab = [int(x) for item in args.lab for x in item.split(",") if x.strip()]
@@ -408,10 +451,15 @@ def main(argv):
             signal.signal(sig, _interrupt)
     try:
         manifest = load_manifest(args.manifest)
-        if not args.build_dir.is_dir():
+        if not args.build_dir.is_dir() and not args.build_failed:
             raise GradingError(f"no build folder {args.build_dir}: build first (make)")
-        results = [grade_lab(lab, args.build_dir, args.timeout)
-                   for lab in select_labs(manifest, args.build_dir, args.lab)]
+        if args.build_failed:
+            wanted = args.lab or [lab["id"] for lab in manifest["labs"]]
+            results = [failed_build(lab, args.build_failed)
+                       for lab in select_labs(manifest, args.build_dir, wanted)]
+        else:
+            results = [grade_lab(lab, args.build_dir, args.timeout)
+                       for lab in select_labs(manifest, args.build_dir, args.lab)]
     except GradingError as e:
         print(f"grade.py: {e}", file=sys.stderr)
         return 2
@@ -433,7 +481,7 @@ def main(argv):
     for problem in problems:
         print(f"--expect {args.expect}: {problem}")
     print(f"Score: {fmt(score)}/{fmt(max_score)}")
-    return 1 if problems else 0
+    return 1 if problems or args.build_failed else 0
 
 
 if __name__ == "__main__":

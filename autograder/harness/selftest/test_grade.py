@@ -172,7 +172,7 @@ class GradeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"Fake\.Passes +2/2 +PASS")
         self.assertIn("did not finish within 1 s and was killed (a test hangs?) during this test", r.stdout)
-        self.assertIn("not run: ", r.stdout)
+        self.assertIn("Fake.Extra is in", r.stdout + r.stderr, "the tests after the hang ran in a second process")
         pid = int((self.dir / "lab.pid").read_text())
         self.assertTrue(eventually(lambda: not process_alive(pid)), "the hung lab binary is still running")
 
@@ -181,6 +181,36 @@ class GradeTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertRegex(r.stdout, r"Fake\.Passes +2/2 +PASS")
         self.assertIn("crashed (SIGABRT) during this test", r.stdout)
+
+    def test_a_failed_build_scores_zero_with_its_first_error(self):
+        log = self.dir / "build.log"
+        log.write_text("[ 10%] Building CXX object trap.cpp.o\n"
+                       "/src/kernel/trap.cpp:12:5: error: 'hsr' was not declared in this scope\n"
+                       "   12 |     hsr.ec = 0;\n"
+                       "gmake: *** [Makefile:1: all] Error 2\n")
+        results = self.dir / "results.json"
+        (self.dir / "stale").mkdir()
+        results.write_text('{"score": 70, "max_score": 73}')
+        r = self.grade("--lab", "1", "--build-failed", str(log), "--results", str(results))
+        self.assertEqual(r.returncode, 1, "a failed build is a failed grading run")
+        self.assertIn("Score: 0/6", r.stdout)
+        self.assertIn("'hsr' was not declared in this scope", r.stdout, "the first compiler error is shown")
+        data = json.loads(results.read_text())
+        self.assertEqual((data["score"], data["max_score"]), (0, 6), "the stale result is replaced")
+        self.assertTrue(all("the build failed" in t["output"] for t in data["tests"]))
+
+    def test_a_crash_costs_only_its_own_test(self):
+        manifest = self.write_manifest([
+            {"name": "Fake.Passes", "points": 2},
+            {"name": "Fake.Fails", "points": 3},
+            {"name": "Fake.Extra", "points": 5},
+        ], name="after.json")
+        r = self.grade("--lab", "1", mode="crash", manifest=manifest)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"Fake\.Fails +0/3 +FAIL")
+        self.assertRegex(r.stdout, r"Fake\.Extra +5/5 +PASS", "the test after the crash runs in a new process")
+        self.assertNotIn("not run:", r.stdout)
+        self.assertIn("Score: 7/", r.stdout)
 
     def test_ctrl_c_leaves_nothing_running(self):
         env = dict(os.environ, FAKE_LAB_MODE="hang", FAKE_LAB_PIDFILE=str(self.dir / "lab.pid"))

@@ -15,7 +15,7 @@ struct SmcccId {
     bool smc64;     ///< bit 30: SMC64/HVC64 calling convention
     u8 owner;       ///< bits 29:24: owning entity
     u16 number;     ///< bits 15:0: function number
-    bool mbz_ok;    ///< bits 23:16 are zero, as SMCCC requires for fast calls
+    bool mbz_ok;    ///< bits 23:16 (MV_SMCCC_MBZ_MASK) are zero, as SMCCC requires for fast calls
 };
 
 /// Split a function ID into its fields. (Lab 1)

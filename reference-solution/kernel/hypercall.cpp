@@ -31,7 +31,7 @@ SmcccId decode_smccc(u32 fid) {
     id.smc64 = (fid & MV_SMCCC_64BIT) != 0;
     id.owner = static_cast<u8>((fid >> MV_SMCCC_OWNER_SHIFT) & MV_SMCCC_OWNER_MASK);
     id.number = static_cast<u16>(fid & MV_SMCCC_FUNC_MASK);
-    id.mbz_ok = ((fid >> 16) & 0xff) == 0;
+    id.mbz_ok = (fid & MV_SMCCC_MBZ_MASK) == 0;
     return id;
 }
 

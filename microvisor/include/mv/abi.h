@@ -32,6 +32,7 @@ extern "C" {
 #define MV_SMCCC_OWNER_MASK    0x3fu
 #define MV_SMCCC_OWNER_STD     4u          /**< standard secure service (PSCI) */
 #define MV_SMCCC_OWNER_VENDOR_HYP 6u       /**< vendor-specific hypervisor service */
+#define MV_SMCCC_MBZ_MASK      0x00ff0000u /**< bits 23:16: must be zero in a fast call */
 #define MV_SMCCC_FUNC_MASK     0xffffu     /**< bits 15:0: function number */
 /** @} */
 

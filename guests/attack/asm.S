@@ -29,6 +29,13 @@ attack_resume:
 @ void attack_hvc_full(const u32 in[6], u32 out[5]) and attack_smc_full(...): r0-r5 = in,
 @ r6-r12 and lr set to known values; after the call out[0..3] = r0-r3 and out[4] = a mask
 @ of the registers among r4-r12 and lr that the call changed (SMCCC: they are kept).
+@ r0 |= 1 << bit unless `reg` still holds `value`.
+    .macro  kept reg, value, bit
+    ldr     r1, =\value
+    cmp     \reg, r1
+    orrne   r0, r0, #(1 << \bit)
+    .endm
+
     .macro  full_call name, insn
     .global \name
 \name:
@@ -55,30 +62,14 @@ attack_resume:
     ldr     r1, [sp, #24]
     cmp     r5, r1
     orrne   r0, r0, #(1 << 5)
-    ldr     r1, =0x66666666
-    cmp     r6, r1
-    orrne   r0, r0, #(1 << 6)
-    ldr     r1, =0x77777777
-    cmp     r7, r1
-    orrne   r0, r0, #(1 << 7)
-    ldr     r1, =0x88888888
-    cmp     r8, r1
-    orrne   r0, r0, #(1 << 8)
-    ldr     r1, =0x99999999
-    cmp     r9, r1
-    orrne   r0, r0, #(1 << 9)
-    ldr     r1, =0xaaaaaaaa
-    cmp     r10, r1
-    orrne   r0, r0, #(1 << 10)
-    ldr     r1, =0xbbbbbbbb
-    cmp     r11, r1
-    orrne   r0, r0, #(1 << 11)
-    ldr     r1, =0xcccccccc
-    cmp     ip, r1
-    orrne   r0, r0, #(1 << 12)
-    ldr     r1, =0xeeeeeeee
-    cmp     lr, r1
-    orrne   r0, r0, #(1 << 14)
+    kept    r6, 0x66666666, 6
+    kept    r7, 0x77777777, 7
+    kept    r8, 0x88888888, 8
+    kept    r9, 0x99999999, 9
+    kept    r10, 0xaaaaaaaa, 10
+    kept    r11, 0xbbbbbbbb, 11
+    kept    ip, 0xcccccccc, 12
+    kept    lr, 0xeeeeeeee, 14
     ldr     r1, [sp, #16]
     str     r0, [r1, #16]
     pop     {r4-r7}                     @ r0-r3 as the call left them

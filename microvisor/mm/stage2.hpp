@@ -71,9 +71,8 @@ public:
     /// VTTBR for this address space: level-1 table and VMID (ARM ARM B4.1.160).
     u64 vttbr() const { return l1_ | (static_cast<u64>(vmid_) << 48); }
     u8 vmid() const { return vmid_; }
-    /// Tables it holds now, and may hold at most.
+    /// Tables it holds now (its quota is the VM's config->table_quota).
     u32 tables_used() const { return used_; }
-    u32 table_quota() const { return quota_; }
 
 private:
     /// The entry for `gpa` at `level` (1-3), creating missing tables on the way

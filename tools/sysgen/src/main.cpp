@@ -17,8 +17,11 @@ using namespace sysgen;
 constexpr std::string_view usage =
     "usage: mv-sysgen --system FILE.toml --guest-dir DIR --out-dir DIR\n"
     "                 [--microvisor-reserved BASE:SIZE] [--depfile FILE]\n"
+    "       mv-sysgen --print-lab FILE.toml\n"
     "Checks a system description and writes system_config.cpp, guests.S, guests.ld\n"
-    "and image.json into the output directory. BASE:SIZE defaults to 0x40000000:0x01000000.\n";
+    "and image.json into the output directory. BASE:SIZE defaults to 0x40000000:0x01000000.\n"
+    "--print-lab prints the description's lab level (1 if it has none or a wrong one: the\n"
+    "full check reports that), for the build to pick the microvisor of that level.\n";
 
 struct Arguments {
     std::filesystem::path system;
@@ -119,6 +122,12 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 3 && std::string_view(argv[1]) == "--print-lab") {
+        Diagnostics quiet(argv[2]);
+        auto sys = read_description(argv[2], quiet);
+        std::cout << (sys ? sys->lab : 1) << "\n";
+        return 0;
+    }
     Arguments args;
     if (auto status = parse_arguments(argc, argv, args)) return *status;
 

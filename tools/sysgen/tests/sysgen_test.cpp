@@ -55,6 +55,7 @@ public:
     struct Result {
         int status;
         std::string err;
+        std::string out;
     };
     /// Runs mv-sysgen with `args`; stdout and stderr are kept in the scratch dir.
     Result run(const std::vector<std::string>& args) const {
@@ -63,7 +64,7 @@ public:
         command +=
             " >" + shell_quoted((dir / "stdout").string()) + " 2>" + shell_quoted((dir / "stderr").string());
         const int raw = std::system(command.c_str());
-        return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "stderr")};
+        return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "stderr"), read_text(dir / "stdout")};
     }
     Result generate(const fs::path& description, std::vector<std::string> extra = {}) const {
         std::vector<std::string> args = {"--system",        description.string(), "--guest-dir",
@@ -218,6 +219,17 @@ TEST(Usage, UnknownOption) {
         Scratch().run({"--system", "x.toml", "--guest-dir", ".", "--out-dir", ".", "--verbose", "1"});
     EXPECT_EQ(result.status, 2);
     EXPECT_NE(result.err.find("unknown option '--verbose'"), std::string::npos) << result.err;
+}
+
+TEST(Usage, PrintLab) {
+    Scratch scratch;
+    auto lab = scratch.run({"--print-lab", (fixtures / "bad" / "tables_do_not_fit.toml").string()});
+    EXPECT_EQ(lab.status, 0);
+    EXPECT_EQ(lab.out, "3\n") << "the description's lab, though another field is wrong";
+    lab = scratch.run({"--print-lab", (fixtures / "good" / "lab1-traps.toml").string()});
+    EXPECT_EQ(lab.out, "1\n") << "no lab key: Lab 1";
+    lab = scratch.run({"--print-lab", (fixtures / "bad" / "lab_range.toml").string()});
+    EXPECT_EQ(lab.out, "1\n") << "a wrong lab: 1, and the full check reports it";
 }
 
 TEST(Usage, MissingValue) {

@@ -9,6 +9,7 @@
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
 #   make bench / make size    measurements
+#   make mutants              every seeded bug of every lab (LAB=N for one): caught/total
 #   make fuzz                 fuzz the trap and hypercall path for FUZZ_SECONDS (default 600)
 SHELL := /bin/bash
 SYSTEM ?= demo
@@ -20,7 +21,7 @@ BUILD := build/$(PRESET)
 JOBS ?= 2
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size fuzz clean compile_commands.json
+.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size fuzz mutants clean compile_commands.json
 
 all: build
 
@@ -65,6 +66,9 @@ bench: build
 
 size: build
 	@tools/size.py --build-dir $(BUILD)
+
+mutants: deps
+	@/usr/bin/python3 tools/seeded-bugs.py $(if $(LAB),--lab $(LAB)) . $(BUILD)/mutants
 
 fuzz: deps
 	@cmake --preset $(PRESET) >/dev/null

@@ -4,7 +4,8 @@
 #  - staging.*: with lab k stubbed, lab k scores 0 and every failure names a
 #    function to write; the labs before it still score full marks;
 #  - labs.same_functions: student and reference lab files define the same functions;
-#  - labs.seeded_bugs_caught: bugs seeded into reference lab files lower the lab's score;
+#  - labs.seeded_bugs_caught: the quick seeded bugs (autograder/lab<N>/seeds.py) lower
+#    the lab's score; `make mutants` runs them all;
 #  - system.*: `make qemu`'s demo ends by itself with status 0; a wrong system
 #    description stops the build with file and line; gdb stops in the dispatcher;
 #    a guest can neither end QEMU nor forge console lines (systems/attack.toml);
@@ -43,7 +44,7 @@ if(EXISTS ${MV_TOP}/reference-solution)
         target_compile_options(labfiles-${v} PRIVATE -Wall -Wextra -Werror -Wno-unused-parameter)
     endforeach()
     add_test(NAME labs.seeded_bugs_caught
-             COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/seeded-bugs.py ${MV_TOP} ${CMAKE_BINARY_DIR}/seeded-bugs)
+             COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/seeded-bugs.py --quick ${MV_TOP} ${CMAKE_BINARY_DIR}/seeded-bugs)
     set_tests_properties(labs.seeded_bugs_caught PROPERTIES TIMEOUT 1200 RUN_SERIAL ON)
     add_test(NAME labs.same_functions
              COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/lab-functions.py ${MV_TOP}/labs/manifest.json

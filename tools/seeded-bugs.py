@@ -6,72 +6,33 @@ Copies the tree to a scratch folder, builds the reference there once, then for
 each seed: applies it to the reference lab file, rebuilds (incrementally) and
 grades that lab, which must then score below full marks. A seed whose text no
 longer appears in the file is an error, so the list cannot rot silently.
-Usage: seeded-bugs.py TOP SCRATCH
+The seeds live with their lab's tests, in autograder/lab<N>/seeds.py.
+Usage: seeded-bugs.py [--quick] [--lab N] TOP SCRATCH
+  --quick  only the seeds marked quick=True (what `make test` runs);
+           `make mutants` runs them all and prints caught/total per lab.
 """
+import argparse
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-# (lab, file in reference-solution/, original text, buggy text, the bug)
-SEEDS = [
-    (1, "kernel/hsr.cpp", "h.il = (raw & hsr_bits::IL) != 0;", "h.il = (raw & hsr_bits::CV) != 0;",
-     "IL read from the wrong bit"),
-    (1, "kernel/trap.cpp", "++vcpu.trap_count[ec];", "", "traps not counted"),
-    (1, "kernel/hypercall.cpp", "inject_undef(vcpu, vcpu.frame.elr - 4, vcpu.thumb());",
-     "inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());", "HVC #imm reflected one instruction late"),
-    (1, "kernel/hypercall.cpp", "if (!id.fast || id.smc64 || !id.mbz_ok) {", "if (!id.fast) {",
-     "SMC64 calls accepted"),
-    (1, "kernel/psci.cpp", "    default:\n        return false;", "    default:\n        return true;",
-     "PSCI_FEATURES claims everything"),
-    (1, "kernel/guest_memory.cpp", "if (__builtin_add_overflow(gpa, len - 1, &last)) return false;",
-     "last = gpa + (len - 1);", "wrap-around not checked"),
-    (1, "kernel/guest_memory.cpp", "u8* guest = arch::phys_to_virt(static_cast<u32>(pa));",
-     "u8* guest = arch::phys_to_virt(at);", "guest-physical taken for physical"),
-    (1, "kernel/console_call.cpp", "if (len > MV_CONSOLE_MAX) return MV_INVALID_PARAMETERS;", "",
-     "no length limit"),
-    (1, "kernel/wfx.cpp", "vcpu.skip_instruction(hsr.instr_len());", "vcpu.skip_instruction(4);",
-     "16-bit WFI skipped as 4 bytes"),
-    (1, "kernel/reflect.cpp", "take_exception(vcpu, Mode::abt, VECTOR_DABT, pc + 8, true);",
-     "take_exception(vcpu, Mode::abt, VECTOR_DABT, pc + 4, true);", "LR_abt off by 4 for data aborts"),
-    (1, "kernel/reflect.cpp", "cpsr &= ~(psr::T | psr::E | psr::IT_MASK | psr::J);",
-     "cpsr &= ~(psr::T | psr::E | psr::J);", "IT bits not cleared"),
-    (1, "kernel/reflect.cpp", "if (fetch && far - base < 0x20) {", "if (fetch && far - base < 0x4) {",
-     "a fault at the guest's undefined-instruction vector loops forever"),
-    (2, "kernel/run_queues.cpp", "u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));",
-     "u32 bit = static_cast<u32>(__builtin_ctz(nonempty_[w]));", "the lowest priority of a word picked"),
-    (2, "kernel/run_queues.cpp", "if (tail_[p] == &v) tail_[p] = prev;", "", "tail left dangling on remove"),
-    (2, "kernel/context.cpp", "    arch::write<reg::CNTV_CTL>(0);\n}", "}",
-     "the virtual timer keeps running into the next vCPU's time"),
-    (2, "kernel/context.cpp", "for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);", "",
-     "r8-r12_fiq not saved"),
-    (2, "kernel/waking.cpp", "if (current != nullptr && current->state == VcpuState::runnable && slice_over) "
-     "run_queues.rotate(*current);", "", "no preemption at the end of a slice"),
-    (2, "kernel/waiting.cpp", "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;",
-     "if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;",
-     "WFI tests the timer's mask instead of its status"),
-    (2, "kernel/vfp.cpp", "if (vfp_owner != nullptr) arch::vfp_save(vfp_owner->vfp);", "", "the old owner's VFP registers lost"),
-    (2, "kernel/psci_cpu.cpp", "t->r(0) = context_id;", "", "CPU_ON without the context ID"),
-    (3, "mm/stage2.cpp", "if (!a.exec) d |= lpae::XN;", "", "XN never set"),
-    (3, "mm/stage2.cpp", "if (a.write) d |= lpae::S2AP_W;", "d |= lpae::S2AP_W;", "everything writable"),
-    (3, "mm/stage2.cpp", "arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...", "",
-     "no TLB maintenance"),
-    (3, "mm/stage2.cpp", "for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa + static_cast<u64>(i) * PAGE, a, 3);",
-     "for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa, a, 3);", "split pages all map the first page"),
-    (3, "mm/stage2.cpp", "if (translate(gpa + off, p, x)) return S2Status::overlap;", "(void)translate(gpa + off, p, x);",
-     "a map over a mapping is accepted"),
-    (3, "kernel/mmio.cpp", "if (a.sign_extend && (v >> (bits - 1)) != 0) v |= ~0u << bits;", "",
-     "loads never sign-extended"),
-    (3, "kernel/mmio.cpp", "if ((hsr.iss & ISV) == 0) return false;            // no syndrome for this access", "",
-     "ISV ignored"),
-    (3, "mm/stage2.cpp", "            u64 next = alloc_table();", "            u64 next = pool_->alloc();",
-     "walk takes tables past the VM's quota"),
-    (3, "mm/stage2.cpp", "    update(l2, 0);  // no walk reaches the table any more, and no TLB holds it ...\n    free_table(table);", "",
-     "emptied tables never go back to the pool"),
-    (3, "kernel/mmio.cpp", "if (a.gpa - r.device[i].base < r.device[i].size) dev = &r.device[i];",
-     "if (a.gpa - r.device[i].base <= r.device[i].size) dev = &r.device[i];", "a device one byte too wide"),
-]
+class Seed:
+    """One bug: `good` (appearing once in reference-solution/<file>) becomes `bad`."""
+
+    def __init__(self, file, good, bad, what, quick=False):
+        self.file, self.good, self.bad, self.what, self.quick = file, good, bad, what, quick
+
+
+def load_seeds(top, labs):
+    """The seeds of autograder/lab<N>/seeds.py, as (lab, Seed), for each lab in `labs`."""
+    seeds = []
+    for lab in labs:
+        ns = {"Seed": Seed}
+        exec((top / f"autograder/lab{lab}/seeds.py").read_text(), ns)
+        seeds += [(lab, s) for s in ns["SEEDS"]]
+    return seeds
 
 
 def run(cmd, **kw):
@@ -88,7 +49,15 @@ def score(top, build, lab):
 
 
 def main():
-    top, scratch = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve()
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--lab", type=int, action="append")
+    ap.add_argument("top")
+    ap.add_argument("scratch")
+    args = ap.parse_args()
+    top, scratch = Path(args.top).resolve(), Path(args.scratch).resolve()
+    labs = args.lab or sorted(int(p.parent.name[3:]) for p in top.glob("autograder/lab[0-9]*/seeds.py"))
+    seeds = [(lab, s) for lab, s in load_seeds(top, labs) if s.quick or not args.quick]
     src = scratch / "src"
     shutil.rmtree(scratch, ignore_errors=True)
     shutil.copytree(top, src, ignore=shutil.ignore_patterns("build", ".git", "compile_commands.json"))
@@ -96,7 +65,10 @@ def main():
     if run(["cmake", "-S", str(src), "-B", str(build), "-DMV_SOLUTION=reference"]).returncode != 0:
         sys.exit("seeded-bugs: configure failed")
     failures = 0
-    for lab, rel, good, bad, what in SEEDS:
+    per_lab = {lab: [0, 0] for lab in labs}
+    for lab, seed in seeds:
+        rel, good, bad, what = seed.file, seed.good, seed.bad, seed.what
+        per_lab[lab][1] += 1
         path = src / "reference-solution" / rel
         text = path.read_text()
         if text.count(good) != 1:
@@ -113,10 +85,13 @@ def main():
             got, full = score(src, build, lab)
             caught = got < full
             failures += 0 if caught else 1
+            per_lab[lab][0] += 1 if caught else 0
             print(f"{'caught' if caught else 'MISSED'} lab {lab} {rel}: {what}: {got}/{full}")
         finally:
             path.write_text(text)
-    print(f"seeded-bugs: {len(SEEDS) - failures} of {len(SEEDS)} seeded bugs caught")
+    for lab, (caught, total) in per_lab.items():
+        print(f"lab {lab}: {caught}/{total} seeded bugs caught")
+    print(f"seeded-bugs: {len(seeds) - failures} of {len(seeds)} seeded bugs caught")
     return 1 if failures else 0
 
 

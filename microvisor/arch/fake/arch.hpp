@@ -37,6 +37,12 @@ struct Cpu {
     u64 tlb_flushes = 0;
     u64 exclusive_clears = 0;  ///< CLREX executed
     std::vector<u8> tlb_vmid_flushes;  ///< one entry per flush_vmid_tlb(), in order
+    /// Everything ordering-sensitive the code under test did, in order, one
+    /// line each: "write HCPTR 0x...", "isb", "dsb", "dsb ish",
+    /// "tlbi vmid 0x1", "tlbi guest", "clrex". Tests check a sequence with it
+    /// (an ISB after a trap-control write, break-before-make).
+    std::vector<std::string> events;
+    void event(const std::string& what) { events.push_back(what); }
 
     u64 get(const Sysreg& r) const;
     void set(const Sysreg& r, u64 v);  ///< set without recording a write (test setup)
@@ -45,7 +51,8 @@ struct Cpu {
 };
 
 Cpu& cpu();
-void reset_cpu();  ///< fresh CPU, empty console, guest RAM zeroed
+void reset_cpu();
+std::string hex(u64 v);  ///< "0x..." as the events log prints values  ///< fresh CPU, empty console, guest RAM zeroed
 
 /// Fake guest-physical RAM that phys_to_virt() serves: [RAM_BASE, RAM_BASE + RAM_SIZE).
 inline constexpr u32 RAM_BASE = 0x48000000;
@@ -71,6 +78,7 @@ template <const Sysreg& R>
 inline void write(u32 v) {
     static_assert(!R.wide && R.access != Access::ro);
     fake::cpu().writes.push_back({R.name, v});
+    fake::cpu().event(std::string("write ") + R.name + " " + fake::hex(v));
     fake::cpu().set(R, v);
 }
 template <const Sysreg& R>
@@ -82,13 +90,17 @@ template <const Sysreg& R>
 inline void write64(u64 v) {
     static_assert(R.wide && R.access != Access::ro);
     fake::cpu().writes.push_back({R.name, v});
+    fake::cpu().event(std::string("write ") + R.name + " " + fake::hex(v));
     fake::cpu().set(R, v);
 }
 
-inline void isb() {}
-inline void clear_exclusive() { ++fake::cpu().exclusive_clears; }
-inline void dsb() {}
-inline void dsb_ish() {}
+inline void isb() { fake::cpu().event("isb"); }
+inline void clear_exclusive() {
+    ++fake::cpu().exclusive_clears;
+    fake::cpu().event("clrex");
+}
+inline void dsb() { fake::cpu().event("dsb"); }
+inline void dsb_ish() { fake::cpu().event("dsb ish"); }
 
 u32 banked_lr(Mode m);
 void set_banked_lr(Mode m, u32 v);

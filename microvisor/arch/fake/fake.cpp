@@ -2,6 +2,7 @@
 // The fake arch: a recording CPU model for host tests.
 #include "arch.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -66,6 +67,12 @@ void reset_cpu() {
 
 u8* ram() { return the_ram.get(); }
 
+std::string hex(u64 v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
 }  // namespace mv::fake
 
 namespace mv {
@@ -125,8 +132,14 @@ void exit_system(int status) {
 
 void halt() { throw fake::Exit(-1, "halt"); }
 void enable_hyp_mmu() {}
-void flush_guest_tlb() { ++fake::cpu().tlb_flushes; }
-void flush_vmid_tlb(u8 vmid) { fake::cpu().tlb_vmid_flushes.push_back(vmid); }
+void flush_guest_tlb() {
+    ++fake::cpu().tlb_flushes;
+    fake::cpu().event("tlbi guest");
+}
+void flush_vmid_tlb(u8 vmid) {
+    fake::cpu().tlb_vmid_flushes.push_back(vmid);
+    fake::cpu().event("tlbi vmid " + fake::hex(vmid));
+}
 void enter_guest() { throw fake::Exit(-1, "enter_guest"); }
 
 u8* phys_to_virt(u32 pa) {

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: MIT
+# Lab 2's seeded bugs: tools/seeded-bugs.py applies each to the reference
+# lab file and checks that `make grade LAB=2` then scores below full marks.
+# Seed(file in reference-solution/, original text, buggy text, the bug,
+#      quick=True: also in `make test`; all of them run in `make mutants`).
+# Each names the rule the student breaks; the original text must appear once.
+SEEDS = [
+    Seed('kernel/run_queues.cpp',
+         'u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));',
+         'u32 bit = static_cast<u32>(__builtin_ctz(nonempty_[w]));',
+         'the lowest priority of a word picked', quick=True),
+    Seed('kernel/run_queues.cpp',
+         'if (tail_[p] == &v) tail_[p] = prev;',
+         '',
+         'tail left dangling on remove'),
+    Seed('kernel/context.cpp',
+         '    arch::write<reg::CNTV_CTL>(0);\n}',
+         '}',
+         "the virtual timer keeps running into the next vCPU's time"),
+    Seed('kernel/context.cpp',
+         'for (unsigned n = 8; n <= 12; ++n) c.r8_12_fiq[n - 8] = arch::fiq_reg(n);',
+         '',
+         'r8-r12_fiq not saved'),
+    Seed('kernel/waking.cpp',
+         'if (current != nullptr && current->state == VcpuState::runnable && slice_over) run_queues.rotate(*current);',
+         '',
+         'no preemption at the end of a slice', quick=True),
+    Seed('kernel/waiting.cpp',
+         'if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;',
+         'if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;',
+         "WFI tests the timer's mask instead of its status"),
+    Seed('kernel/vfp.cpp',
+         'if (vfp_owner != nullptr) arch::vfp_save(vfp_owner->vfp);',
+         '',
+         "the old owner's VFP registers lost"),
+    Seed('kernel/psci_cpu.cpp',
+         't->r(0) = context_id;',
+         '',
+         'CPU_ON without the context ID'),
+]

@@ -27,8 +27,9 @@ try:
 except (ImportError, OSError):
     _LIBC = None
 
-MESSAGE_LINES = 25      # of a failure message, in the report: its start and its end
-MESSAGE_HEAD_LINES = 10
+MESSAGE_LINES = 40      # of a failure message, in the report
+MESSAGE_HEAD_LINES = 20  # kept when even a message without console lines is longer
+CONSOLE_KEEP = 6        # console lines each excerpt keeps when a message is too long
 LINE_CHARS = 400        # of one line of a failure message
 OUTPUT_TAIL_LINES = 15  # of a binary's output, when it crashed or hung
 TERM_GRACE_S = 2        # between SIGTERM and SIGKILL to a binary's process group
@@ -323,10 +324,47 @@ def totals(results):
 
 # --- Reports --------------------------------------------------------------------------------
 
+_GTEST_WRAPPER = re.compile(r"Value of: [^\n]*\n  Actual: false \((.*?)\)\nExpected: true", re.S)
+_CONSOLE_LINE = "  | "  # the harness's console lines (autograder/harness/expect.cpp)
+
+
+def cleaned(message):
+    """A GoogleTest failure as a student should read it: a predicate's own message without
+    the `Value of: ... Actual: false (...) Expected: true` around it, and no `unknown file`."""
+    message = _GTEST_WRAPPER.sub(lambda m: m.group(1).strip("\n"), message)
+    lines = [line for line in message.splitlines() if line.strip() not in ("unknown file", "unknown file: Failure")]
+    return "\n".join(lines)
+
+
 def trimmed(message):
-    """At most MESSAGE_LINES lines: the start (what was expected) and the end (the console's last lines)."""
+    """At most MESSAGE_LINES lines. What was expected and seen is kept whole; the console
+    excerpts lose their oldest lines first. Only a message that is still too long then loses
+    lines from its middle, and says how many."""
     lines = [line if len(line) <= LINE_CHARS else line[:LINE_CHARS] + " ..."
-             for line in message.rstrip().splitlines()] or ["(no message)"]
+             for line in cleaned(message).rstrip().splitlines()] or ["(no message)"]
+    blocks = []  # [first, end) of each run of console lines
+    for i, line in enumerate(lines):
+        if line.startswith(_CONSOLE_LINE):
+            if blocks and blocks[-1][1] == i:
+                blocks[-1][1] = i + 1
+            else:
+                blocks.append([i, i + 1])
+    keep = [end - first for first, end in blocks]
+
+    def length():
+        return len(lines) - sum(end - first for first, end in blocks) + sum(
+            k + (k < end - first) for k, (first, end) in zip(keep, blocks))
+    while length() > MESSAGE_LINES and max(keep, default=0) > CONSOLE_KEEP:
+        keep[keep.index(max(keep))] -= 1  # the longest excerpt gives up its oldest line
+    if blocks:
+        out, last = [], 0
+        for k, (first, end) in zip(keep, blocks):
+            out += lines[last:first]
+            if k < end - first:
+                out.append(f"{_CONSOLE_LINE}... ({end - first - k} earlier console lines left out)")
+            out += lines[end - k:end]
+            last = end
+        lines = out + lines[last:]
     if len(lines) > MESSAGE_LINES:
         tail_lines = MESSAGE_LINES - MESSAGE_HEAD_LINES - 1
         lines = (lines[:MESSAGE_HEAD_LINES] + [f"... ({len(lines) - MESSAGE_LINES + 1} lines left out)"]
@@ -336,7 +374,7 @@ def trimmed(message):
 
 def headline(message):
     """The first line that says something: not GoogleTest's `file:line` location."""
-    for line in message.strip().splitlines():
+    for line in cleaned(message).strip().splitlines():
         if line.strip() and not re.fullmatch(r"\S+:\d+(: Failure)?", line.strip()):
             return line.strip()[:LINE_CHARS]
     return "failed"

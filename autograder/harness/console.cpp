@@ -83,10 +83,12 @@ std::optional<std::string> parse_crash(const std::string& line) {
 }
 
 /// `VALUE <name> <integer>`: a measurement a guest reports (the last one of a name counts).
-void add_value(Run& run, const std::string& rest) {
+void add_value(Run& run, const std::string& vm, const std::string& rest) {
     static const std::regex re(R"((\S+) (-?\d+))");
     std::smatch m;
-    if (std::regex_match(rest, m, re)) run.values[m[1]] = std::stoll(m[2]);
+    if (!std::regex_match(rest, m, re)) return;
+    run.values[m[1]] = std::stoll(m[2]);
+    run.value_vm[m[1]] = vm;
 }
 
 }  // namespace
@@ -137,8 +139,12 @@ void parse_console(Run& run) {
         } else if (line.find(kResult) != std::string::npos) {
             const auto r = parse_result(line);
             if (!r || !genuine(run, *r)) ++run.foreign_results;
-            else if (r->verb == "DONE") run.done = true;
-            else if (r->verb == "VALUE") add_value(run, r->rest);
+            else if (r->verb == "DONE") {
+                run.done = true;
+                run.done_vms.push_back(r->vm);
+            } else if (r->verb == "VALUE") {
+                add_value(run, r->vm, r->rest);
+            }
             else run.results.push_back(to_result(*r));
         }
     }

@@ -16,7 +16,22 @@ std::string result_text(const GuestResult& r) {
            (r.vm.empty() ? "" : " [" + r.vm + "]");
 }
 
-/// Why the run went the way it did, then the end of the console.
+std::string hex(long long v) {
+    std::ostringstream o;
+    if (v < 0) o << "-0x" << std::hex << -static_cast<unsigned long long>(v);
+    else o << "0x" << std::hex << v;
+    return o.str();
+}
+
+/// A value as a student reads it: decimal, and hex beside it when it is big enough to be an
+/// address, a register or a bit mask.
+std::string number(long long v) {
+    return v > -256 && v < 256 ? std::to_string(v) : std::to_string(v) + " (" + hex(v) + ")";
+}
+
+/// Why the run went the way it did, then what the guest reported and the end of the
+/// console. The second part comes with the first failure of a run only: a test with two
+/// failed expectations shows it once, and the later ones point up to it.
 std::string context(const Run& run) {
     std::ostringstream o;
     o << std::fixed << std::setprecision(1);
@@ -48,11 +63,22 @@ std::string context(const Run& run) {
             o << "QEMU exited with status " << run.exit_status << " (" << exit_meaning(run.exit_status)
               << ") after " << run.elapsed_s << " s\n";
     }
+    if (run.context_shown) {
+        o << "(what the guest reported and the console's last lines are under the first failure above)\n";
+        return o.str();
+    }
+    run.context_shown = true;
     if (run.error.empty()) {
         o << "guest reported:";
         for (const GuestResult& r : run.results) o << "\n  " << result_text(r);
         if (run.results.empty()) o << " no results";
-        o << (run.done ? "\n  DONE\n" : "\n  (no DONE)\n");
+        if (run.done) {
+            o << "\n  DONE from";
+            for (const std::string& vm : run.done_vms) o << " " << (vm.empty() ? "?" : vm);
+            o << "\n";
+        } else {
+            o << "\n  (no DONE)\n";
+        }
         if (run.foreign_results > 0)
             o << "(" << run.foreign_results
               << " @@MVT line(s) were ignored: only `[<vm>] @@MVT <that VM's token> ...` at the start of a "
@@ -134,10 +160,13 @@ namespace mvtest {
 
 ::testing::AssertionResult ValueIn(const Run& run, const std::string& name, long long lo, long long hi) {
     auto it = run.values.find(name);
-    std::string want = "the guest reports VALUE " + name + " between " + std::to_string(lo) + " and " +
-                       std::to_string(hi);
+    std::string want = "the guest reports VALUE " + name + " between " + number(lo) + " and " + number(hi);
     if (it == run.values.end()) return failure(run, want, "no VALUE named \"" + name + "\"");
-    if (it->second < lo || it->second > hi) return failure(run, want, name + " = " + std::to_string(it->second));
+    if (it->second < lo || it->second > hi) {
+        const auto vm = run.value_vm.find(name);
+        return failure(run, want, name + " = " + number(it->second) +
+                                      (vm == run.value_vm.end() ? "" : " (from VM " + vm->second + ")"));
+    }
     return ::testing::AssertionSuccess();
 }
 

@@ -49,8 +49,10 @@ struct Run {
     bool timed_out = false, flooded = false;
     std::string console;         ///< everything QEMU printed (stdout+stderr), capped at max_output
     std::vector<GuestResult> results;  ///< result lines carrying their VM's token, in order
-    bool done = false;           ///< saw `[<vm>] @@MVT <token> DONE`
+    bool done = false;           ///< saw `[<vm>] @@MVT <token> DONE` (from any VM)
+    std::vector<std::string> done_vms;  ///< the VMs that said DONE, in order
     std::map<std::string, long long> values;  ///< `[<vm>] @@MVT <token> VALUE <name> <integer>` lines
+    std::map<std::string, std::string> value_vm;  ///< the VM that reported each value (the last one)
     std::optional<LabTodo> todo;       ///< the first MV_LAB_TODO line
     std::optional<std::string> panic;  ///< the first MV_PANIC message
     std::vector<std::string> crashes;  ///< "VM <id> (<name>) crashed: <why>", one per crash
@@ -62,6 +64,10 @@ struct Run {
     double timeout_s = 0, elapsed_s = 0;
     std::string error;           ///< the harness could not boot it (no image, no QEMU); also in console
     int foreign_results = 0;     ///< `@@MVT` lines not counted: another VM's token, no prefix, not at the line start
+
+    /// A failed predicate prints why the run went wrong and the console's end once per
+    /// run; later failures of the same run point back to it.
+    mutable bool context_shown = false;
 
     std::string tail(size_t n = 20) const;  ///< the last n console lines, colour codes removed
     const GuestResult* find(const std::string& name) const;  ///< the first result named `name`

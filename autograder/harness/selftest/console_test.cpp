@@ -244,6 +244,31 @@ TEST(Predicates, OnlyFifteenConsoleLinesAreShown) {
     EXPECT_NE(m.find("| line 40\n"), std::string::npos) << m;
 }
 
+TEST(Predicates, TheConsoleIsShownOnceARun) {
+    const mvtest::Run run = parsed("booting\n[vm0] @@MVT 1234abcd PASS alpha\n");
+    const std::string first = GuestPassed(run, "beta").message();
+    const std::string second = ConsoleHas(run, "gamma").message();
+    EXPECT_NE(first.find("  | booting"), std::string::npos) << first;
+    EXPECT_NE(second.find("expected: the console shows \"gamma\""), std::string::npos) << second;
+    EXPECT_EQ(second.find("  | booting"), std::string::npos) << "shown twice:\n" << second;
+    EXPECT_NE(second.find("under the first failure above"), std::string::npos) << second;
+    EXPECT_NE(second.find("QEMU exited with status 0"), std::string::npos) << "the reason is in each:\n" << second;
+}
+
+TEST(ParseConsole, RecordsWhichVmReportedValuesAndDone) {
+    const mvtest::Run run = parsed(
+        "[vm1] @@MVT 5678ef01 VALUE ticks 300\n[vm0] @@MVT 1234abcd VALUE ticks 7\n"
+        "[vm1] @@MVT 5678ef01 VALUE lost 4096\n[vm1] @@MVT 5678ef01 DONE\n");
+    EXPECT_EQ(run.values.at("ticks"), 7);
+    EXPECT_EQ(run.value_vm.at("ticks"), "vm0");
+    EXPECT_EQ(run.value_vm.at("lost"), "vm1");
+    ASSERT_EQ(run.done_vms.size(), 1u);
+    EXPECT_EQ(run.done_vms[0], "vm1");
+    const std::string m = ValueIn(run, "lost", 0, 1).message();
+    EXPECT_NE(m.find("lost = 4096 (0x1000) (from VM vm1)"), std::string::npos) << m;
+    EXPECT_NE(m.find("DONE from vm1"), std::string::npos) << m;
+}
+
 TEST(Predicates, ExitedWithNamesTimeoutAndFlood) {
     mvtest::Run run = parsed("");
     run.timed_out = true;

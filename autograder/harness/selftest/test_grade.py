@@ -104,6 +104,30 @@ class GradeTest(unittest.TestCase):
         self.assertEqual(lines[-1], "x" * grade.LINE_CHARS + " ...")
         self.assertEqual(grade.headline("a/b.cpp:12: Failure\nValue of: x"), "Value of: x")
 
+    def test_messages_lose_gtest_wrapping_and_console_lines_first(self):
+        spec = importlib.util.spec_from_file_location("grade", GRADE_PY)
+        grade = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(grade)
+        block = ("\nexpected: {0}\nseen:     nothing\nguest reported: no results\n"
+                 "last 15 console lines of x (selector 7):\n" + "\n".join(f"  | {{0}} {i}" for i in range(20)) + "\n")
+        message = ("a/s.cpp:20: Failure\nValue of: ScenarioPassed(run, \"a\")\n  Actual: false ("
+                   + block.format("first") + ")\nExpected: true\nunknown file: Failure\n"
+                   + "a/s.cpp:21: Failure\nValue of: ConsoleHas(run, \"b\")\n  Actual: false ("
+                   + block.format("second") + ")\nExpected: true")
+        text = grade.trimmed(message)
+        self.assertNotIn("Value of", text)
+        self.assertNotIn("Actual: false", text)
+        self.assertNotIn("Expected: true", text)
+        self.assertNotIn("unknown file", text)
+        self.assertEqual(grade.headline(message), "expected: first")
+        lines = text.splitlines()
+        self.assertLessEqual(len(lines), grade.MESSAGE_LINES)
+        # Both expectations survive whole; only old console lines go, and the newest stay.
+        for kept in ("expected: first", "expected: second", "  | first 19", "  | second 19"):
+            self.assertIn(kept, lines)
+        self.assertNotIn("  | first 0", lines)
+        self.assertNotIn("lines left out)", text.replace("earlier console lines left out)", ""))
+
     def test_results_json_and_junit(self):
         results, junit = self.dir / "results.json", self.dir / "junit.xml"
         r = self.grade("--lab", "1", "--results", str(results), "--junit", str(junit))

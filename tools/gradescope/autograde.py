@@ -93,7 +93,8 @@ def gradescope_results(graded, hidden, notes, elapsed):
                  f"{sum(t['max_score'] for t in shown):g}")
     concealed = [t for t in tests if t["visibility"] != "visible"]
     if concealed:
-        lines.append(f"hidden tests: {len(concealed)}, worth {sum(t['max_score'] for t in concealed):g} points "
+        worth = sum(t["max_score"] for t in concealed)
+        lines.append(f"hidden tests: {len(concealed)}, worth {worth:g} point{'' if worth == 1 else 's'} "
                      f"(their results appear when grades are published)")
     return {"score": graded["score"], "execution_time": round(elapsed), "output": "\n".join(lines) + "\n",
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}

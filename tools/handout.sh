@@ -15,13 +15,13 @@ git ls-files -z | grep -zv -e '^reference-solution/' -e '^autograder/hidden/' |
     xargs -0 cp --parents --preserve=mode,timestamps -t "$out"
 python3 - "$top/README.md" "$out/README.md" <<'PY'
 import sys
-lines, out, skipping = open(sys.argv[1], encoding="utf-8").read().splitlines(), [], False
+lines, out, skipping = open(sys.argv[1], encoding="utf-8").read().splitlines(), [], ""
 for line in lines:
     if line.strip() == "<!-- handout: leave out -->":
-        skipping = True
+        skipping = "mark"
         continue
     if skipping and line.startswith("## "):
-        skipping = False
+        skipping = "section" if skipping == "mark" else ""  # its own heading, then the next one
     if not skipping:
         out.append(line)
 title = out.index(next(l for l in out if l.startswith("# ")))

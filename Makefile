@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: MIT
 # Microvisor Course Edition: the verbs people type. Thin wrappers over CMake presets.
 #
-#   make qemu                 boot the demo system (SYSTEM=<name> for another one,
-#                             SELECTOR=<n> for a test system's scenario)
+#   make qemu                 boot the most advanced system the finished labs support (the demo
+#                             once every lab is written; tools/qemu.py says which and why);
+#                             SYSTEM=<name> for another one, SELECTOR=<n> for a test system's scenario
 #   make qemu-gdb / make gdb  the same, stopped for gdb-multiarch; attach from a second terminal
 #   make grade [LAB=N] [SOLUTION=reference]   grade the student's labs (or the reference)
+#   make gradescope LAB=N [CATCHUP=1]         the Gradescope autograder zip of lab N
+#   make catchup-kit LAB=N    reference objects of the labs before N, for students who need them
 #   make test                 every test the project has
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
@@ -12,8 +15,9 @@
 #   make mutants              every seeded bug of every lab (LAB=N for one): caught/total
 #   make fuzz                 fuzz the trap and hypercall path for FUZZ_SECONDS (default 600)
 SHELL := /bin/bash
-SYSTEM ?= demo
-SELECTOR ?= 0
+SYSTEM ?=
+SELECTOR ?=
+CATCHUP ?=
 LAB ?=
 SOLUTION ?= student
 PRESET ?= default
@@ -21,7 +25,8 @@ BUILD := build/$(PRESET)
 JOBS ?= 2
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build qemu qemu-gdb gdb grade test book handout bench size fuzz mutants clean compile_commands.json
+.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench size fuzz mutants \
+        clean compile_commands.json
 
 all: build
 
@@ -37,14 +42,22 @@ build: deps
 compile_commands.json:
 	@ln -sf $(BUILD)/cross/compile_commands.json compile_commands.json
 
-qemu: build
-	@$(BUILD)/autograder/harness/mv-run --selector $(SELECTOR) $(BUILD)/images/$(SYSTEM).elf
+# What booting needs: the system images and the harness (make grade builds the rest, in the same tree).
+images: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) --target mv-run cross
+	@$(MAKE) --no-print-directory compile_commands.json
 
-qemu-gdb: build
-	@$(BUILD)/autograder/harness/mv-run --gdb --selector $(SELECTOR) $(BUILD)/images/$(SYSTEM).elf
+QEMU_PY = python3 tools/qemu.py --build-dir $(BUILD) --system "$(SYSTEM)" --selector "$(SELECTOR)"
+
+qemu: images
+	@$(QEMU_PY)
+
+qemu-gdb: images
+	@$(QEMU_PY) --gdb
 
 gdb:
-	@gdb-multiarch -q -x tools/gdbinit $(BUILD)/images/$(SYSTEM).elf
+	@gdb-multiarch -q -x tools/gdbinit $(BUILD)/images/$$($(QEMU_PY) --print-system).elf
 
 grade: deps
 	@tools/grade.sh "$(SOLUTION)" "$(LAB)"
@@ -60,6 +73,15 @@ book: deps
 
 handout:
 	@tools/handout.sh build/handout
+
+gradescope: deps
+	@[ -n "$(LAB)" ] || { echo "make gradescope: which lab? make gradescope LAB=N" >&2; exit 2; }
+	@$(if $(CATCHUP),tools/catchup-kit.sh "$(LAB)" build/catchup &&) \
+	    python3 tools/gradescope/make-zip.py --lab "$(LAB)" --out build/gradescope \
+	        $(if $(CATCHUP),--catchup build/catchup/catchup-lab$(LAB).tar.gz)
+
+catchup-kit: deps
+	@tools/catchup-kit.sh "$(LAB)" build/catchup
 
 bench: build
 	@tools/bench.py --build-dir $(BUILD)

@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: MIT
 # The project's own checks, run by `make test` (ctest):
-#  - grade.<flavor>: a reference build scores full marks on every lab;
+#  - grade.<flavor>: a reference build scores full marks on every lab (hidden tests included);
 #  - staging.*: with lab k stubbed, lab k scores 0 and every failure names a
 #    function to write; the labs before it still score full marks;
 #  - labs.same_functions: student and reference lab files define the same functions;
 #  - labs.seeded_bugs_caught: the quick seeded bugs (autograder/lab<N>/seeds.py) lower
 #    the lab's score; `make mutants` runs them all;
+#  - handout.*, gradescope.*: the student edition builds alone and `make qemu` in it ends by
+#    itself; `make gradescope LAB=1`'s run_autograder writes the results.json Gradescope asks for;
 #  - system.*: `make qemu`'s demo ends by itself with status 0; a wrong system
 #    description stops the build with file and line; gdb stops in the dispatcher;
 #    a guest can neither end QEMU nor forge console lines (systems/attack.toml);
@@ -14,6 +16,15 @@
 #  - fuzz.trap_path_short: a short fixed-seed run of the trap fuzzer (autograder/fuzz).
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(MV_GRADE ${Python3_EXECUTABLE} ${MV_TOP}/tools/grade.py --manifest ${MV_TOP}/labs/manifest.json)
+# With the instructor's hidden tests (autograder/hidden/), the reference is graded on them too.
+if(EXISTS ${MV_TOP}/autograder/hidden/manifest.json)
+    set(_merged ${CMAKE_BINARY_DIR}/manifest-with-hidden.json)
+    execute_process(COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/hidden-manifest.py ${MV_TOP}/labs/manifest.json
+                            ${MV_TOP}/autograder/hidden/manifest.json ${_merged} COMMAND_ERROR_IS_FATAL ANY)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+                 ${MV_TOP}/labs/manifest.json ${MV_TOP}/autograder/hidden/manifest.json)
+    set(MV_GRADE ${Python3_EXECUTABLE} ${MV_TOP}/tools/grade.py --manifest ${_merged})
+endif()
 
 if(MV_BUILD_FLAVOR STREQUAL "reference")
     add_test(NAME grade.reference_full_marks
@@ -106,9 +117,16 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
     add_test(NAME measure.size COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/size.py --build-dir ${CMAKE_BINARY_DIR} --check)
 endif()
 
-# The student edition builds on its own, without reference-solution/.
+# The student edition builds on its own, without reference-solution/, and make qemu in it
+# stops at Lab 1's first stub; the Gradescope zip grades a submission of Lab 1 in that tree.
 if(EXISTS ${MV_TOP}/reference-solution AND EXISTS ${MV_TOP}/.git)
     add_test(NAME handout.builds_without_the_reference
              COMMAND bash ${MV_TOP}/tools/handout-test.sh ${MV_TOP} ${CMAKE_BINARY_DIR}/handout-test)
-    set_tests_properties(handout.builds_without_the_reference PROPERTIES TIMEOUT 900 RUN_SERIAL ON)
+    set_tests_properties(handout.builds_without_the_reference PROPERTIES TIMEOUT 900 RUN_SERIAL ON
+                         FIXTURES_SETUP handout_tree)
+    add_test(NAME gradescope.run_autograder_lab1
+             COMMAND bash ${MV_TOP}/tools/gradescope/test.sh ${MV_TOP} ${CMAKE_BINARY_DIR}/handout-test
+                     ${CMAKE_BINARY_DIR}/gradescope-test)
+    set_tests_properties(gradescope.run_autograder_lab1 PROPERTIES TIMEOUT 900 RUN_SERIAL ON
+                         FIXTURES_REQUIRED handout_tree)
 endif()

@@ -8,7 +8,8 @@
 #     (object libraries: a registration is linked even though nothing calls it),
 #     compiled with the KERNEL options;
 #   mv_host_fake_arch: the recording CPU, compiled with the FAKE_ARCH options.
-# mv_host_level(<target> <level>): link the microvisor of lab <level> into <target>.
+# mv_host_level(<target> <level>): link the microvisor of lab <level> into <target>
+#   (with the catch-up objects of microvisor/sources.cmake, if any).
 include(${MV_TOP}/microvisor/sources.cmake)
 
 function(mv_host_microvisor)
@@ -23,6 +24,9 @@ function(mv_host_microvisor)
     mv_lab_file_flags()
     foreach(group ${groups})
         mv_group_sources(files ${group} generic ${MV_TOP}/microvisor)
+        if(NOT files)
+            continue()  # a catch-up lab that adds nothing but its lab files: objects only
+        endif()
         add_library(mv_host_${group} OBJECT ${files})
         target_link_libraries(mv_host_${group} PUBLIC mv_host_flags)
         target_compile_options(mv_host_${group} PRIVATE ${H_KERNEL} -fmacro-prefix-map=${MV_TOP}/=)
@@ -36,6 +40,10 @@ function(mv_host_level target level)
     target_link_libraries(${target} PRIVATE mv_host_fake_arch)
     mv_groups(groups ${level})
     foreach(g ${groups})
-        target_link_libraries(${target} PRIVATE mv_host_${g})
+        if(TARGET mv_host_${g})
+            target_link_libraries(${target} PRIVATE mv_host_${g})
+        endif()
+        mv_group_objects(objects ${g} generic)  # catch-up (microvisor/sources.cmake)
+        target_sources(${target} PRIVATE ${objects})
     endforeach()
 endfunction()

@@ -9,6 +9,11 @@
 # This is all of the course's staging (staging/README.md). mv_sources() below
 # turns a lab level into the list of groups; the generic groups are also
 # compiled for the host, against arch/fake.
+#
+# Catch-up (make catchup-kit; book: instructor's guide): when catchup/catchup.cmake
+# exists, the labs it names (MV_CATCHUP_LABS) link the reference's prebuilt objects
+# of their lab files, catchup/lab<k>/<generic|armv7>/<file>.o, instead of compiling
+# them: a student who did not finish an earlier lab can still do a later one.
 set(MV_CORE_GENERIC
     kernel/base_services.cpp
     kernel/console.cpp
@@ -38,6 +43,14 @@ set(MV_LAB2_STAND_IN staging/one_at_a_time.cpp)
 # Lab 3 (vMMU): each VM's own Stage2, its memory calls, the emulated PL011.
 set(MV_LAB3_ADDS kernel/memory_services.cpp kernel/vm_memory.cpp mm/table_pool.cpp vdev/vpl011.cpp)
 set(MV_LAB3_STAND_IN staging/coarse_map.cpp)
+
+# The glob is checked again at each build: unpacking or removing catchup/ reconfigures.
+file(GLOB MV_CATCHUP_FILE CONFIGURE_DEPENDS ${MV_TOP}/catchup/catchup.cmake)
+set(MV_CATCHUP_LABS "")
+if(MV_CATCHUP_FILE)
+    include(${MV_CATCHUP_FILE})
+    message(STATUS "Catch-up: labs ${MV_CATCHUP_LABS} from the reference's objects in catchup/")
+endif()
 
 # mv_groups(<out> <level>): the names of the groups an image of lab <level> links:
 # core, lab<k> (what lab k adds, with its lab files) and stand_in<k>.
@@ -80,8 +93,31 @@ function(mv_group_sources out group kind root)
         set(files ${MV_LAB${CMAKE_MATCH_1}_STAND_IN})
     endif()
     list(TRANSFORM files PREPEND ${root}/)
-    if(group MATCHES "^lab([0-9]+)$")
+    if(group MATCHES "^lab([0-9]+)$" AND NOT CMAKE_MATCH_1 IN_LIST MV_CATCHUP_LABS)
         list(APPEND files ${MV_LAB_${CMAKE_MATCH_1}_SOURCES})  # the lab's own files (Labs.cmake)
     endif()
     set(${out} ${files} PARENT_SCOPE)
+endfunction()
+
+# mv_group_objects(<out> <group> <generic|armv7>): the catch-up objects that stand in for
+# the group's lab files (none unless the group is a catch-up lab). An object library does
+# not pass prebuilt objects on: whoever links the group links these too.
+function(mv_group_objects out group kind)
+    set(objects "")
+    if(group MATCHES "^lab([0-9]+)$" AND CMAKE_MATCH_1 IN_LIST MV_CATCHUP_LABS)
+        set(k ${CMAKE_MATCH_1})
+        if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+            message(FATAL_ERROR "catchup/ holds gcc objects; this ${CMAKE_CXX_COMPILER_ID} build cannot link "
+                    "them (remove catchup/ to build it)")
+        endif()
+        foreach(f ${MV_LAB_${k}_FILES})
+            set(o ${MV_TOP}/catchup/lab${k}/${kind}/${f}.o)
+            if(NOT EXISTS ${o})
+                message(FATAL_ERROR "catchup/catchup.cmake names lab ${k}, but ${o} is missing: unpack the whole "
+                        "catch-up kit again, or remove catchup/")
+            endif()
+            list(APPEND objects ${o})
+        endforeach()
+    endif()
+    set(${out} ${objects} PARENT_SCOPE)
 endfunction()

@@ -1,15 +1,33 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The handout (make handout) is complete on its own: it has no reference-solution/,
-# it configures as the student tree, builds everything, and its lab 1 scores 0
-# with every failure naming a function to write.
+# The handout (make handout) is complete on its own: it has no reference-solution/, no hidden
+# tests and a README for students; it builds as a student builds it (build/default, the one
+# tree make qemu and make grade share), its lab 1 scores 0 with every failure naming a
+# function to write, and make qemu exits by itself at Lab 1's first stub, saying so.
+# The tree it leaves in DIR/handout is the one tools/gradescope/test.sh grades again.
 set -euo pipefail
 top=$1 dir=$2
+fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$dir"
 bash "$top/tools/handout.sh" "$dir/handout" | tail -n 1
-[[ ! -e $dir/handout/reference-solution ]] || { echo "FAIL: the handout has reference-solution/"; exit 1; }
-cmake -S "$dir/handout" -B "$dir/build" | grep "Lab files"
-cmake --build "$dir/build" -j2 >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; exit 1; }
-python3 "$dir/handout/tools/grade.py" --manifest "$dir/handout/labs/manifest.json" --build-dir "$dir/build" \
-    --expect zero | tail -n 2
+cd "$dir/handout"
+[[ ! -e reference-solution ]] || fail "the handout has reference-solution/"
+[[ ! -e autograder/hidden ]] || fail "the handout has the hidden tests (autograder/hidden/)"
+if grep -n -e 'reference-solution' -e 'SOLUTION=reference' -e 'catchup-kit' -e 'make gradescope' README.md; then
+    fail "the student README describes the instructor's tree (the lines above)"
+fi
+cmake --preset default | grep "Lab files"
+cmake --build --preset default >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; exit 1; }
+python3 tools/grade.py --manifest labs/manifest.json --build-dir build/default --expect zero | tail -n 2
+# make qemu: Lab 1's system, its first stub, status 3, and a line that says why.
+set +e
+out=$(make --no-print-directory qemu 2>&1)
+rc=$?
+set -e
+echo "$out" | grep '^make qemu:' || true
+[[ $rc -ne 0 ]] || fail "make qemu on the stubs exited 0"
+for s in 'make qemu: lab 1 is not finished' 'booting SYSTEM=lab1-traps' \
+         'MV_LAB_TODO: lab 1: handle_trap()' 'MV_EXIT: 3'; do
+    grep -qF "$s" <<<"$out" || { echo "$out" | tail -n 20; fail "make qemu: expected '$s'"; }
+done
 echo "handout test: passed"

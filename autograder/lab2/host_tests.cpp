@@ -61,7 +61,7 @@ std::deque<Vcpu*>* find(Vcpu& v, const char* op) {
     if (in(q[v.priority])) return &q[v.priority];
     for (u32 p = 0; p < RunQueues::PRIORITIES; ++p)
         if (in(q[p])) {
-            misuse.push_back(std::string("run_queues.") + op + "(vCPU " + std::to_string(v.id) +
+            misuse.push_back(std::string("run_queues.") + op + "(vCPU " + std::to_string(&v - system_config.vcpu_pool) +
                              "): it is queued at priority " + std::to_string(p) + " but its priority is now " +
                              std::to_string(v.priority) +
                              ": never change a queued vCPU's priority in place (remove, change, add)");
@@ -109,7 +109,8 @@ void touch_unit(const char* what) {
     if ((hcptr & 0xc00) != 0)
         misuse.push_back(std::string(what) + " with HCPTR = " + hex(hcptr) +
                          ": TCP10/TCP11 still set, the microvisor's own VFP access would trap; clear them first");
-    auto last = std::find_if(ev.rbegin(), ev.rend(), [](const std::string& e) { return e.rfind("write HCPTR", 0) == 0; });
+    auto last =
+        std::find_if(ev.rbegin(), ev.rend(), [](const std::string& e) { return e.rfind("write HCPTR", 0) == 0; });
     if (last != ev.rend() && std::find(ev.rbegin(), last, "isb") == last)
         misuse.push_back(std::string(what) + " after \"" + *last + "\" with no ISB in between");
     fake::cpu().event(what);
@@ -136,9 +137,7 @@ Vcpu* MV_REAL(MV_RQ_PICK)(const RunQueues*);
 void MV_REAL(MV_VFP_SAVE)(VfpState&);
 void MV_REAL(MV_VFP_LOAD)(const VfpState&);
 
-void MV_WRAP(MV_RQ_ADD)(RunQueues* self, Vcpu& v) {
-    stand_in::queues ? stand_in::add(v) : MV_REAL(MV_RQ_ADD)(self, v);
-}
+void MV_WRAP(MV_RQ_ADD)(RunQueues* self, Vcpu& v) { stand_in::queues ? stand_in::add(v) : MV_REAL(MV_RQ_ADD)(self, v); }
 void MV_WRAP(MV_RQ_REMOVE)(RunQueues* self, Vcpu& v) {
     stand_in::queues ? stand_in::remove(v) : MV_REAL(MV_RQ_REMOVE)(self, v);
 }
@@ -173,6 +172,12 @@ struct Queues : ::testing::Test {
         v[i].priority = prio;
         return v[i];
     }
+    // "v[3]", or "nullptr": what pick() returned, readable in a failure.
+    std::string who(const Vcpu* p) const {
+        if (p == nullptr) return "nullptr";
+        if (p >= v && p < v + 8) return "v[" + std::to_string(p - v) + "]";
+        return "a vCPU that is no v[i] (" + hex(reinterpret_cast<uintptr_t>(p)) + ")";
+    }
     // The bitmap's eight words, "w7 ... w0" in hex.
     std::string bitmap() const {
         std::string out;
@@ -181,33 +186,34 @@ struct Queues : ::testing::Test {
     }
 };
 
-TEST_F(Queues, EmptyPicksNothing) { EXPECT_EQ(s->pick(), nullptr); }
+TEST_F(Queues, EmptyPicksNothing) { EXPECT_EQ(who(s->pick()), "nullptr"); }
 
 TEST_F(Queues, HighestPriorityFirst) {
     s->add(at(0, 10));
     s->add(at(1, 200));
     s->add(at(2, 31));
     s->add(at(3, 32));
-    EXPECT_EQ(s->pick(), &v[1]) << "priority 200 before 32, 31 and 10";
+    EXPECT_EQ(who(s->pick()), "v[1]") << "priority 200 before 32, 31 and 10";
     s->remove(v[1]);
-    EXPECT_EQ(s->pick(), &v[3]) << "priority 32 (bitmap word 1) before 31 (word 0)";
+    EXPECT_EQ(who(s->pick()), "v[3]") << "priority 32 (bitmap word 1) before 31 (word 0)";
     s->remove(v[3]);
-    EXPECT_EQ(s->pick(), &v[2]);
+    EXPECT_EQ(who(s->pick()), "v[2]");
     s->remove(v[2]);
-    EXPECT_EQ(s->pick(), &v[0]);
+    EXPECT_EQ(who(s->pick()), "v[0]");
     s->remove(v[0]);
-    EXPECT_EQ(s->pick(), nullptr) << "every queue empty again";
+    EXPECT_EQ(who(s->pick()), "nullptr") << "every queue empty again";
 }
 
 TEST_F(Queues, ExtremePriorities) {
     s->add(at(0, 0));
-    EXPECT_EQ(s->pick(), &v[0]) << "priority 0 is a priority too (bit 0 of word 0: does pick() scan word 0?)";
+    EXPECT_EQ(who(s->pick()), "v[0]") << "priority 0 is a priority too (bit 0 of word 0: does pick() scan word 0?)";
     s->add(at(1, 255));
-    EXPECT_EQ(s->pick(), &v[1]) << "priority 255, the last bit of the bitmap (bit 31 of word 7)";
+    EXPECT_EQ(who(s->pick()), "v[1]") << "priority 255, the last bit of the bitmap (bit 31 of word 7)";
     s->remove(v[1]);
-    EXPECT_EQ(s->pick(), &v[0]) << "queue 255 is empty again: remove() clears bit 31 of word 7; bitmap " << bitmap();
+    EXPECT_EQ(who(s->pick()), "v[0]") << "queue 255 is empty again: remove() clears bit 31 of word 7; bitmap "
+                                      << bitmap();
     s->remove(v[0]);
-    EXPECT_EQ(s->pick(), nullptr) << "every queue empty again; bitmap " << bitmap();
+    EXPECT_EQ(who(s->pick()), "nullptr") << "every queue empty again; bitmap " << bitmap();
 }
 
 TEST_F(Queues, BitmapHasOneBitPerNonEmptyQueue) {
@@ -218,7 +224,8 @@ TEST_F(Queues, BitmapHasOneBitPerNonEmptyQueue) {
         for (u32 w = 0; w < RunQueues::PRIORITIES / 32; ++w)
             EXPECT_EQ(RunQueuesProbe::word(*s, w), want[w])
                 << "after " << after << ": bitmap word " << w << " is " << hex(RunQueuesProbe::word(*s, w))
-                << ", expected " << hex(want[w]) << " (bit p % 32 of word p / 32 set exactly while queue p is not empty)";
+                << ", expected " << hex(want[w])
+                << " (bit p % 32 of word p / 32 set exactly while queue p is not empty)";
     };
     for (u32 i = 0; i < 6; ++i) {
         s->add(at(i, prios[i]));
@@ -241,9 +248,10 @@ TEST_F(Queues, PickReadsTheBitmapNotTheQueues) {
     RunQueuesProbe::head(*s, 250) = &v[7];
     Vcpu* got = s->pick();
     RunQueuesProbe::head(*s, 250) = nullptr;
-    EXPECT_EQ(got, &v[0]) << "pick() returned the head of queue 250, whose bit in nonempty_ is clear: pick() must "
-                             "find the queue through the bitmap (scan its 8 words from the top, __builtin_clz), "
-                             "not walk the 256 queues";
+    EXPECT_EQ(who(got), "v[0]")
+        << "pick() returned the head of queue 250, whose bit in nonempty_ is clear: pick() must "
+           "find the queue through the bitmap (scan its 8 words from the top, __builtin_clz), "
+           "not walk the 256 queues";
 }
 
 TEST_F(Queues, RoundRobinWithinAPriority) {
@@ -260,9 +268,9 @@ TEST_F(Queues, RoundRobinWithinAPriority) {
 
 TEST_F(Queues, RemoveFromHeadMiddleAndTail) {
     for (u32 i = 0; i < 4; ++i) s->add(at(i, 7));
-    s->remove(v[1]);  // middle
-    s->remove(v[3]);  // tail
-    s->add(at(4, 7)); // must follow v[2], not the removed tail
+    s->remove(v[1]);   // middle
+    s->remove(v[3]);   // tail
+    s->add(at(4, 7));  // must follow v[2], not the removed tail
     std::vector<u32> order;
     for (Vcpu* h = s->pick(); h != nullptr; h = s->pick()) {
         order.push_back(h->id);
@@ -292,20 +300,20 @@ TEST_F(Queues, RemoveClearsNextAndQueued) {
 TEST_F(Queues, AddTwiceAndRemoveUnqueuedChangeNothing) {
     s->add(at(0, 5));
     s->add(at(1, 5));
-    s->add(v[0]);  // already queued
+    s->add(v[0]);         // already queued
     s->remove(at(2, 5));  // never queued
     s->rotate(v[1]);      // already the tail
     s->rotate(at(3, 5));  // not queued
     EXPECT_FALSE(v[3].queued) << "rotate() of a vCPU that is not queued leaves it out of the queues";
-    EXPECT_EQ(s->pick(), &v[0]);
+    EXPECT_EQ(who(s->pick()), "v[0]");
     s->rotate(v[0]);
-    EXPECT_EQ(s->pick(), &v[1]);
+    EXPECT_EQ(who(s->pick()), "v[1]");
     s->remove(v[1]);
-    EXPECT_EQ(s->pick(), &v[0]) << "vCPU 3 was never queued: vCPU 0 is alone";
+    EXPECT_EQ(who(s->pick()), "v[0]") << "vCPU 3 was never queued: vCPU 0 is alone";
     s->rotate(v[0]);  // alone in its queue
-    EXPECT_EQ(s->pick(), &v[0]);
+    EXPECT_EQ(who(s->pick()), "v[0]");
     s->remove(v[0]);
-    EXPECT_EQ(s->pick(), nullptr) << "every queue empty: a rotate() must not have queued vCPU 3";
+    EXPECT_EQ(who(s->pick()), "nullptr") << "every queue empty: a rotate() must not have queued vCPU 3";
 }
 
 // A model of the queues (one deque per priority) against the real thing, on random operations.
@@ -341,7 +349,8 @@ TEST_F(Queues, AgreesWithAModelOnRandomOperations) {
                 want = &v[model[pr].front()];
                 break;
             }
-        ASSERT_EQ(s->pick(), want) << "after step " << step;
+        ASSERT_EQ(who(s->pick()), who(want))
+            << "after step " << step << " (pick() is wrong: which vCPU heads which queue)";
     }
 }
 
@@ -372,6 +381,11 @@ protected:
         for (Vcpu* v : stand_in::q[prio]) ids.push_back(static_cast<u32>(v - &vcpu(0)));
         return ids;
     }
+    // "vCPU 2", or "nullptr": what pick() returned, readable in a failure.
+    std::string who(const Vcpu* p) {
+        if (p == nullptr) return "nullptr";
+        return "vCPU " + std::to_string(p - &vcpu(0));
+    }
     static std::string ids(const std::vector<u32>& v) {
         std::string s = "[";
         for (u32 i : v) s += (s.size() > 1 ? ", " : "") + std::to_string(i);
@@ -379,9 +393,16 @@ protected:
     }
     // The stand-ins saw no call that breaks their contract (the queues, the VFP unit).
     ::testing::AssertionResult kept_the_rules(const char* fn) {
-        if (stand_in::misuse.empty()) return ::testing::AssertionSuccess();
+        std::vector<std::string> broken = stand_in::misuse;
+        for (u32 p = 0; p < RunQueues::PRIORITIES; ++p)
+            for (const Vcpu* v : stand_in::q[p])
+                if (v->priority != p)
+                    broken.push_back(who(v) + " is queued at priority " + std::to_string(p) +
+                                     " but its priority is now " + std::to_string(v->priority) +
+                                     ": never change a queued vCPU's priority in place (remove, change, add)");
+        if (broken.empty()) return ::testing::AssertionSuccess();
         auto r = ::testing::AssertionFailure() << fn << ":";
-        for (const auto& m : stand_in::misuse) r << "\n  " << m;
+        for (const auto& m : broken) r << "\n  " << m;
         return r;
     }
     // on_hyp_timer calls your timer_deadline: it is checked first on every
@@ -395,8 +416,8 @@ protected:
             if (got != want)
                 return ::testing::AssertionFailure()
                        << "timer_deadline(vCPU " << i << ") is " << hex(got) << ", expected " << hex(want)
-                       << " (CNTV_CTL " << hex(v.ctx.cntv_ctl) << ", CNTV_CVAL " << hex(v.ctx.cntv_cval)
-                       << ", CNTVOFF " << hex(v.vm->cntvoff)
+                       << " (CNTV_CTL " << hex(v.ctx.cntv_ctl) << ", CNTV_CVAL " << hex(v.ctx.cntv_cval) << ", CNTVOFF "
+                       << hex(v.vm->cntvoff)
                        << "): on_hyp_timer is tested through your timer_deadline; fix it first (Lab2.TimerDeadline)";
         }
         return ::testing::AssertionSuccess();
@@ -430,10 +451,10 @@ TEST_F(Lab2, SaveAndRestoreEveryRegister) {
         arch::set_banked_spsr(m, 0x1d0 | ++k);
     }
     for (unsigned n = 8; n <= 12; ++n) arch::set_fiq_reg(n, 0xf1000000 + n);
-    const Sysreg* regs32[] = {&reg::SCTLR, &reg::CPACR, &reg::TTBCR, &reg::DACR, &reg::DFSR, &reg::IFSR,
-                              &reg::ADFSR, &reg::AIFSR, &reg::DFAR, &reg::IFAR, &reg::PRRR, &reg::NMRR,
-                              &reg::VBAR, &reg::CONTEXTIDR, &reg::TPIDRURW, &reg::TPIDRURO, &reg::TPIDRPRW,
-                              &reg::CSSELR, &reg::CNTKCTL, &reg::CNTV_CTL};
+    const Sysreg* regs32[] = {&reg::SCTLR,    &reg::CPACR,    &reg::TTBCR,  &reg::DACR,       &reg::DFSR,
+                              &reg::IFSR,     &reg::ADFSR,    &reg::AIFSR,  &reg::DFAR,       &reg::IFAR,
+                              &reg::PRRR,     &reg::NMRR,     &reg::VBAR,   &reg::CONTEXTIDR, &reg::TPIDRURW,
+                              &reg::TPIDRURO, &reg::TPIDRPRW, &reg::CSSELR, &reg::CNTKCTL,    &reg::CNTV_CTL};
     const Sysreg* regs64[] = {&reg::TTBR0, &reg::TTBR1, &reg::PAR, &reg::CNTV_CVAL};
     for (const Sysreg* r : regs32) c.set(*r, 0xc0000000u + 0x100u * ++k);
     for (const Sysreg* r : regs64) c.set(*r, 0x1234500000000ull + ++k);
@@ -446,7 +467,7 @@ TEST_F(Lab2, SaveAndRestoreEveryRegister) {
 
     vm(0).cntvoff = 0x777;
     save_context(vcpu(0));
-    EXPECT_EQ(c.get(reg::CNTV_CTL), 0u) << "save_context leaves the virtual timer disabled";
+    EXPECT_EQ(hex(c.get(reg::CNTV_CTL)), hex(0u)) << "save_context leaves the virtual timer disabled";
     for (Mode m : modes) {
         arch::set_banked_sp(m, 0);
         arch::set_banked_lr(m, 0);
@@ -459,14 +480,14 @@ TEST_F(Lab2, SaveAndRestoreEveryRegister) {
     restore_context(vcpu(0));
     for (Mode m : modes) {
         unsigned i = static_cast<unsigned>(m) & 0x1f;
-        EXPECT_EQ(c.sp[i], before.sp[i]) << "SP of mode " << hex(i);
-        EXPECT_EQ(c.lr[i], before.lr[i]) << "LR of mode " << hex(i);
-        EXPECT_EQ(c.spsr[i], before.spsr[i]) << "SPSR of mode " << hex(i);
+        EXPECT_EQ(hex(c.sp[i]), hex(before.sp[i])) << "SP of mode " << hex(i);
+        EXPECT_EQ(hex(c.lr[i]), hex(before.lr[i])) << "LR of mode " << hex(i);
+        EXPECT_EQ(hex(c.spsr[i]), hex(before.spsr[i])) << "SPSR of mode " << hex(i);
     }
-    for (unsigned n = 0; n < 5; ++n) EXPECT_EQ(c.fiq_r8_12[n], before.fiq_r8_12[n]) << "r" << n + 8 << "_fiq";
-    for (const Sysreg* r : regs32) EXPECT_EQ(c.get(*r), before.get(*r)) << r->name;
-    for (const Sysreg* r : regs64) EXPECT_EQ(c.get(*r), before.get(*r)) << r->name;
-    EXPECT_EQ(c.get(reg::CNTVOFF), 0x777u) << "restore_context loads the VM's CNTVOFF";
+    for (unsigned n = 0; n < 5; ++n) EXPECT_EQ(hex(c.fiq_r8_12[n]), hex(before.fiq_r8_12[n])) << "r" << n + 8 << "_fiq";
+    for (const Sysreg* r : regs32) EXPECT_EQ(hex(c.get(*r)), hex(before.get(*r))) << r->name;
+    for (const Sysreg* r : regs64) EXPECT_EQ(hex(c.get(*r)), hex(before.get(*r))) << r->name;
+    EXPECT_EQ(hex(c.get(reg::CNTVOFF)), hex(0x777u)) << "restore_context loads the VM's CNTVOFF";
     // What the two functions leave alone: the frame (the vectors), VFP (vfp.cpp), switch_to's registers.
     EXPECT_EQ(std::memcmp(&f, &frame, sizeof f), 0) << "save_context and restore_context do not touch vcpu.frame";
     EXPECT_EQ(c.vfp_saves + c.vfp_loads, 0u) << "the VFP registers are vfp.cpp's: not in save/restore_context";
@@ -495,22 +516,25 @@ TEST_F(Lab2, RestoreProgramsTheTimerInOrder) {
 TEST_F(Lab2, TimerDeadline) {
     vm(0).cntvoff = 1000;
     timer(1, 0, 50);
-    EXPECT_EQ(timer_deadline(vcpu(1)), NEVER) << "a disabled timer never fires";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(NEVER)) << "a disabled timer never fires";
     timer(1, CNTV_CTL_IMASK | CNTV_CTL_ISTATUS, 50);
-    EXPECT_EQ(timer_deadline(vcpu(1)), NEVER) << "CNTV_CTL " << hex(CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)
-                                              << ": ENABLE (bit 0) is clear, so the timer is off whatever the other bits say";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(NEVER))
+        << "CNTV_CTL " << hex(CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)
+        << ": ENABLE (bit 0) is clear, so the timer is off whatever the other bits say";
     timer(1, CNTV_CTL_ENABLE | CNTV_CTL_IMASK, 50);
-    EXPECT_EQ(timer_deadline(vcpu(1)), 1050u) << "CVAL is in the VM's virtual time: add CNTVOFF (IMASK does not matter)";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(1050u))
+        << "CVAL is in the VM's virtual time: add CNTVOFF (IMASK does not matter)";
     vm(0).cntvoff = 0x200000000ull;
     timer(1, CNTV_CTL_ENABLE, 0x100000005ull);
-    EXPECT_EQ(timer_deadline(vcpu(1)), 0x300000005ull) << "CNTV_CVAL and CNTVOFF are 64-bit: add all of both";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(0x300000005ull)) << "CNTV_CVAL and CNTVOFF are 64-bit: add all of both";
     timer(1, CNTV_CTL_ENABLE, NEVER - 1 - 0x200000000ull);
-    EXPECT_EQ(timer_deadline(vcpu(1)), NEVER - 1) << "CVAL + CNTVOFF = " << hex(NEVER - 1) << " does not overflow";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(NEVER - 1))
+        << "CVAL + CNTVOFF = " << hex(NEVER - 1) << " does not overflow";
     timer(1, CNTV_CTL_ENABLE, NEVER - 0x200000000ull + 1);
-    EXPECT_EQ(timer_deadline(vcpu(1)), NEVER) << "CVAL + CNTVOFF is 2^64 exactly: it overflows, NEVER";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(NEVER)) << "CVAL + CNTVOFF is 2^64 exactly: it overflows, NEVER";
     vm(0).cntvoff = 1000;
     timer(1, CNTV_CTL_ENABLE, ~0ull - 10);
-    EXPECT_EQ(timer_deadline(vcpu(1)), NEVER) << "CVAL + CNTVOFF overflows: never";
+    EXPECT_EQ(hex(timer_deadline(vcpu(1))), hex(NEVER)) << "CVAL + CNTVOFF overflows: never";
 }
 
 TEST_F(Lab2, TimerWakesOnlyDueBlockedVcpus) {
@@ -532,8 +556,8 @@ TEST_F(Lab2, TimerWakesOnlyDueBlockedVcpus) {
     EXPECT_EQ(queue(100), (std::vector<u32>{0, 1})) << "no slice over: the running vCPU stays at the head";
     vcpu(2).state = VcpuState::stopped;  // its VM crashed
     on_hyp_timer(nullptr, 601, false);
-    EXPECT_EQ(vcpu(3).state, VcpuState::runnable)
-        << "vCPU 3, the last of system_config.vcpu_pool, deadline 601 <= now 601, current nullptr (an idle core): woken";
+    EXPECT_EQ(vcpu(3).state, VcpuState::runnable) << "vCPU 3, the last of system_config.vcpu_pool, deadline 601 <= now "
+                                                     "601, current nullptr (an idle core): woken";
     EXPECT_TRUE(vcpu(3).queued);
     EXPECT_EQ(vcpu(2).state, VcpuState::stopped) << "a stopped vCPU does not wake";
     EXPECT_FALSE(vcpu(2).queued);
@@ -555,9 +579,9 @@ TEST_F(Lab2, SliceOverRotates) {
     runnable(3);  // same priority 100
     ASSERT_TRUE(deadlines_right());
     on_hyp_timer(&vcpu(0), 10, false);
-    EXPECT_EQ(run_queues.pick(), &vcpu(0));
+    EXPECT_EQ(who(run_queues.pick()), "vCPU 0");
     on_hyp_timer(&vcpu(0), 20, true);
-    EXPECT_EQ(run_queues.pick(), &vcpu(3)) << "the slice is over: the next vCPU of the priority";
+    EXPECT_EQ(who(run_queues.pick()), "vCPU 3") << "the slice is over: the next vCPU of the priority";
     EXPECT_EQ(queue(100), (std::vector<u32>{3, 0})) << "the current vCPU goes to the tail (run_queues.rotate)";
 }
 
@@ -585,8 +609,8 @@ TEST_F(Lab2, TimerSkipsTheRunningVcpu) {
 }
 
 TEST_F(Lab2, WokenVcpuGetsItsPriorityBack) {
-    runnable(0);              // "a", priority 100
-    vcpu(2).priority = 0;     // "b" (200) waived its priority, then waited in WFI
+    runnable(0);           // "a", priority 100
+    vcpu(2).priority = 0;  // "b" (200) waived its priority, then waited in WFI
     vcpu(2).state = VcpuState::blocked;
     timer(2, CNTV_CTL_ENABLE, 700);
     ASSERT_TRUE(deadlines_right());
@@ -594,7 +618,7 @@ TEST_F(Lab2, WokenVcpuGetsItsPriorityBack) {
     EXPECT_EQ(vcpu(2).state, VcpuState::runnable);
     EXPECT_EQ(vcpu(2).priority, 200u) << "a woken vCPU runs at its VM's priority (vm->config->priority), "
                                          "not the waived 0 it had when it blocked";
-    EXPECT_EQ(run_queues.pick(), &vcpu(2)) << "priority 200 before 100";
+    EXPECT_EQ(who(run_queues.pick()), "vCPU 2") << "priority 200 before 100";
     EXPECT_TRUE(kept_the_rules("on_hyp_timer"));
 }
 
@@ -603,8 +627,9 @@ TEST_F(Lab2, BlockUntilEvent) {
     vcpu(0).frame.elr = fake::RAM_BASE + 0x204;  // handle_wfx stepped over the WFI already
     cpu().set(reg::CNTV_CTL, CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS | CNTV_CTL_IMASK);
     block_until_event(vcpu(0));
-    EXPECT_EQ(vcpu(0).state, VcpuState::runnable) << "CNTV_CTL " << hex(CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS | CNTV_CTL_IMASK)
-                                                  << ": the timer's condition is met (IMASK does not matter): WFI returns at once";
+    EXPECT_EQ(vcpu(0).state, VcpuState::runnable)
+        << "CNTV_CTL " << hex(CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS | CNTV_CTL_IMASK)
+        << ": the timer's condition is met (IMASK does not matter): WFI returns at once";
     EXPECT_TRUE(vcpu(0).queued);
     cpu().set(reg::CNTV_CTL, CNTV_CTL_ENABLE | CNTV_CTL_IMASK);
     vcpu(0).ctx.cntv_ctl = CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS;  // stale: the live timer is in the hardware
@@ -613,14 +638,14 @@ TEST_F(Lab2, BlockUntilEvent) {
                                                  << " in the hardware (ISTATUS clear): block; read CNTV_CTL from the "
                                                     "hardware, not the stale vcpu.ctx";
     EXPECT_FALSE(vcpu(0).queued) << "a blocked vCPU leaves the run queue";
-    EXPECT_EQ(vcpu(0).frame.elr, fake::RAM_BASE + 0x204u) << "block_until_event does not touch the frame";
+    EXPECT_EQ(hex(vcpu(0).frame.elr), hex(fake::RAM_BASE + 0x204u)) << "block_until_event does not touch the frame";
     EXPECT_EQ(vcpu(0).priority, 100u) << "block_until_event does not change the priority";
 
     runnable(3);
     cpu().set(reg::CNTV_CTL, CNTV_CTL_ISTATUS);  // the condition, but the timer is off
     block_until_event(vcpu(3));
-    EXPECT_EQ(vcpu(3).state, VcpuState::blocked) << "CNTV_CTL " << hex(CNTV_CTL_ISTATUS)
-                                                 << ": a disabled timer is no event, whatever ISTATUS says: block";
+    EXPECT_EQ(vcpu(3).state, VcpuState::blocked)
+        << "CNTV_CTL " << hex(CNTV_CTL_ISTATUS) << ": a disabled timer is no event, whatever ISTATUS says: block";
     EXPECT_FALSE(vcpu(3).queued);
     EXPECT_TRUE(kept_the_rules("block_until_event"));
 }
@@ -639,17 +664,17 @@ TEST_F(Lab2, PriorityWaiveLastsUntilTheTimer) {
     runnable(0);  // "a", priority 100
     priority_waive(vcpu(2));
     EXPECT_TRUE(kept_the_rules("priority_waive"));
-    EXPECT_EQ(vcpu(2).priority, 0u);
-    EXPECT_EQ(vcpu(2).state, VcpuState::runnable) << "a waiver stays runnable";
-    EXPECT_EQ(queue(0), (std::vector<u32>{2})) << "the waiver is in queue 0 now";
-    EXPECT_EQ(run_queues.pick(), &vcpu(0)) << "after the waive, priority 100 beats the waiver";
+    EXPECT_EQ(vcpu(2).priority, 0u) << "priority_waive: priority 0";
+    EXPECT_EQ(vcpu(2).state, VcpuState::runnable) << "priority_waive: a waiver stays runnable";
+    EXPECT_EQ(queue(0), (std::vector<u32>{2})) << "priority_waive: the waiver is in queue 0 now";
+    EXPECT_EQ(who(run_queues.pick()), "vCPU 0") << "after priority_waive, priority 100 beats the waiver";
     timer(2, CNTV_CTL_ENABLE, 700);
     ASSERT_TRUE(deadlines_right());
     on_hyp_timer(&vcpu(0), 699, false);
     EXPECT_EQ(vcpu(2).priority, 0u) << "its timer (700) has not fired yet at 699";
     on_hyp_timer(&vcpu(0), 700, false);
     EXPECT_EQ(vcpu(2).priority, 200u) << "its timer fired at 700: the VM's priority again (on_hyp_timer)";
-    EXPECT_EQ(run_queues.pick(), &vcpu(2));
+    EXPECT_EQ(who(run_queues.pick()), "vCPU 2");
     EXPECT_TRUE(kept_the_rules("on_hyp_timer"));
 }
 
@@ -670,16 +695,15 @@ TEST_F(Lab2, CpuOnStartsAStoppedVcpu) {
     EXPECT_EQ(psci_cpu_on(vcpu(0), 1, fake::RAM_BASE + 0x100, 0xabcd), MV_OK);
     EXPECT_EQ(t.state, VcpuState::runnable);
     EXPECT_TRUE(t.queued) << "a started vCPU joins the run queues";
-    EXPECT_EQ(t.frame.elr, fake::RAM_BASE + 0x100) << "it starts at the entry point";
-    EXPECT_EQ(t.r(0), 0xabcdu) << "with the context ID in r0";
-    EXPECT_EQ(t.frame.spsr, 0x1d3u) << "SVC mode, ARM state, A, I and F masked (Vcpu::reset); SPSR is "
-                                    << hex(t.frame.spsr);
-    for (u32 n = 1; n < 13; ++n) EXPECT_EQ(t.frame.r[n], 0u) << "r" << n << " of a fresh vCPU (reset())";
-    EXPECT_EQ(t.frame.sp_usr, 0u) << "SP_usr of a fresh vCPU (reset())";
-    EXPECT_EQ(t.frame.lr_usr, 0u) << "LR_usr of a fresh vCPU (reset())";
-    EXPECT_EQ(t.ctx.ttbr0, 0u) << "a fresh GuestContext (reset())";
-    EXPECT_EQ(t.ctx.sctlr, guest_reset_sctlr()) << "a fresh GuestContext (reset())";
-    EXPECT_EQ(t.vfp.d[5], 0u) << "a fresh VFP state (reset())";
+    EXPECT_EQ(hex(t.frame.elr), hex(fake::RAM_BASE + 0x100)) << "it starts at the entry point";
+    EXPECT_EQ(hex(t.r(0)), hex(0xabcdu)) << "with the context ID in r0";
+    EXPECT_EQ(hex(t.frame.spsr), hex(0x1d3u)) << "SVC mode, ARM state, A, I and F masked (Vcpu::reset)";
+    for (u32 n = 1; n < 13; ++n) EXPECT_EQ(hex(t.frame.r[n]), hex(0u)) << "r" << n << " of a fresh vCPU (reset())";
+    EXPECT_EQ(hex(t.frame.sp_usr), hex(0u)) << "SP_usr of a fresh vCPU (reset())";
+    EXPECT_EQ(hex(t.frame.lr_usr), hex(0u)) << "LR_usr of a fresh vCPU (reset())";
+    EXPECT_EQ(hex(t.ctx.ttbr0), hex(0u)) << "a fresh GuestContext (reset())";
+    EXPECT_EQ(hex(t.ctx.sctlr), hex(guest_reset_sctlr())) << "a fresh GuestContext (reset())";
+    EXPECT_EQ(hex(t.vfp.d[5]), hex(0u)) << "a fresh VFP state (reset())";
     EXPECT_EQ(vfp_owner, nullptr) << "a reset vCPU no longer owns the VFP unit (reset())";
     EXPECT_EQ(t.priority, 100u) << "its VM's priority, not a waived 0 left from before (reset())";
     EXPECT_EQ(t.overrun, 0u) << "no overrun carried over (reset())";
@@ -696,8 +720,9 @@ TEST_F(Lab2, CpuOnStartsAStoppedVcpu) {
     run_queues.remove(t);
     t.state = VcpuState::off;
     EXPECT_EQ(psci_cpu_on(vcpu(0), 1, fake::RAM_BASE + 0x201, 0), MV_OK);
-    EXPECT_EQ(t.frame.elr, fake::RAM_BASE + 0x200) << "an odd entry point is Thumb code at entry & ~1 (reset())";
-    EXPECT_EQ(t.frame.spsr & psr::T, psr::T) << "an odd entry point starts in Thumb state; SPSR is " << hex(t.frame.spsr);
+    EXPECT_EQ(hex(t.frame.elr), hex(fake::RAM_BASE + 0x200))
+        << "an odd entry point is Thumb code at entry & ~1 (reset())";
+    EXPECT_EQ(hex(t.frame.spsr & psr::T), hex(psr::T)) << "an odd entry point starts in Thumb state (SPSR.T)";
     EXPECT_TRUE(kept_the_rules("psci_cpu_on"));
 }
 
@@ -722,7 +747,7 @@ TEST_F(Lab2, CpuOffAndAffinityInfo) {
     psci_cpu_off(vcpu(1));
     EXPECT_EQ(vcpu(1).state, VcpuState::off);
     EXPECT_FALSE(vcpu(1).queued);
-    EXPECT_EQ(vcpu(1).r(0), 0x5a5a5a5au) << "CPU_OFF does not return: psci_cpu_off leaves r0 alone";
+    EXPECT_EQ(hex(vcpu(1).r(0)), hex(0x5a5a5a5au)) << "CPU_OFF does not return: psci_cpu_off leaves r0 alone";
     EXPECT_EQ(psci_affinity_info(vcpu(0), 1, 0), 1) << "OFF";
     EXPECT_EQ(vm(0).state, VmState::running) << "vCPU 0 still runs";
     psci_cpu_off(vcpu(0));
@@ -739,7 +764,7 @@ TEST_F(Lab2, BlockedVcpuIsOn) {
         << "vCPU 1 is blocked in WFI, which is on: CPU_ON starts only a vCPU that is off";
     EXPECT_EQ(t.state, VcpuState::blocked) << "a refused CPU_ON leaves the target alone";
     EXPECT_FALSE(t.queued) << "a refused CPU_ON leaves the target alone";
-    EXPECT_EQ(t.frame.elr, fake::RAM_BASE + 0x1234u) << "a refused CPU_ON does not reset the target";
+    EXPECT_EQ(hex(t.frame.elr), hex(fake::RAM_BASE + 0x1234u)) << "a refused CPU_ON does not reset the target";
     EXPECT_EQ(psci_affinity_info(vcpu(0), 1, 0), 0) << "AFFINITY_INFO of a blocked vCPU: 0 (ON)";
     psci_cpu_off(vcpu(0));
     EXPECT_EQ(vcpu(0).state, VcpuState::off);
@@ -751,23 +776,23 @@ TEST_F(Lab2, BlockedVcpuIsOn) {
 
 TEST_F(Lab2, LazyVfpSwitch) {
     vfp_trap_update(vcpu(0));
-    EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0xc00u) << "no owner yet: VFP accesses trap (TCP10, TCP11)";
+    EXPECT_EQ(hex(cpu().get(reg::HCPTR) & 0xc00), hex(0xc00u)) << "no owner yet: VFP accesses trap (TCP10, TCP11)";
     Hsr h = mvtest::decoded(0x07);
     cpu().vfp.d[3] = 0x3333;
     handle_vfp_trap(vcpu(0), h);
-    EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0u) << "the trap is gone for the new owner";
+    EXPECT_EQ(hex(cpu().get(reg::HCPTR) & 0xc00), hex(0u)) << "the trap is gone for the new owner";
     EXPECT_EQ(cpu().vfp_loads, 1u) << "vCPU 0's registers are loaded";
     EXPECT_EQ(cpu().vfp_saves, 0u) << "no owner before: nothing to save";
     EXPECT_EQ(vfp_owner, &vcpu(0)) << "vCPU 0 owns the unit now (vfp_owner)";
     cpu().vfp.d[3] = 0x4444;  // vCPU 0 computes
     vfp_trap_update(vcpu(3));
-    EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0xc00u) << "vCPU 3 does not own the unit: trap";
+    EXPECT_EQ(hex(cpu().get(reg::HCPTR) & 0xc00), hex(0xc00u)) << "vCPU 3 does not own the unit: trap";
     EXPECT_EQ(cpu().vfp_saves, 0u) << "lazy: nothing saved until vCPU 3 touches the unit";
     handle_vfp_trap(vcpu(3), h);
-    EXPECT_EQ(cpu().vfp_saves, 1u);
-    EXPECT_EQ(vcpu(0).vfp.d[3], 0x4444u) << "vCPU 0's registers were saved into vcpu.vfp";
+    EXPECT_EQ(cpu().vfp_saves, 1u) << "vCPU 3 touched the unit that vCPU 0 owns: vCPU 0's registers are saved, once";
+    EXPECT_EQ(hex(vcpu(0).vfp.d[3]), hex(0x4444u)) << "vCPU 0's registers were saved into vcpu.vfp";
     vfp_trap_update(vcpu(3));
-    EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0u) << "the owner runs untrapped";
+    EXPECT_EQ(hex(cpu().get(reg::HCPTR) & 0xc00), hex(0u)) << "the owner runs untrapped";
 }
 
 TEST_F(Lab2, HcptrReadModifyWriteThenIsb) {
@@ -777,25 +802,26 @@ TEST_F(Lab2, HcptrReadModifyWriteThenIsb) {
     Hsr h = mvtest::decoded(0x07);
     auto hcptr = [&] { return static_cast<u32>(cpu().get(reg::HCPTR)); };
     vfp_trap_update(vcpu(0));
-    EXPECT_EQ(hcptr(), other | 0xc00u) << "vfp_trap_update of a non-owner: HCPTR was " << hex(other) << ", is "
-                                       << hex(hcptr()) << ": read-modify-write, change only TCP10 and TCP11";
+    EXPECT_EQ(hex(hcptr()), hex(other | 0xc00u)) << "vfp_trap_update of a non-owner, HCPTR was " << hex(other)
+                                                 << ": read-modify-write, set only TCP10 and TCP11";
     EXPECT_TRUE(isb_after_write("HCPTR")) << "vfp_trap_update: an ISB after writing HCPTR";
     cpu().events.clear();
     vcpu(0).frame.elr = fake::RAM_BASE + 0x300;
     handle_vfp_trap(vcpu(0), h);
-    EXPECT_EQ(hcptr(), other) << "handle_vfp_trap: HCPTR was " << hex(other | 0xc00u) << ", is " << hex(hcptr())
-                              << ": clear only TCP10 and TCP11";
+    EXPECT_EQ(hex(hcptr()), hex(other)) << "handle_vfp_trap, HCPTR was " << hex(other | 0xc00u)
+                                        << ": read-modify-write, clear only TCP10 and TCP11";
     EXPECT_TRUE(isb_after_write("HCPTR")) << "handle_vfp_trap: an ISB after writing HCPTR";
-    EXPECT_EQ(vcpu(0).frame.elr, fake::RAM_BASE + 0x300u)
+    EXPECT_EQ(hex(vcpu(0).frame.elr), hex(fake::RAM_BASE + 0x300u))
         << "handle_vfp_trap does not skip the instruction: the guest executes it again, untrapped";
     cpu().events.clear();
     vfp_trap_update(vcpu(0));
-    EXPECT_EQ(hcptr(), other) << "vfp_trap_update of the owner: HCPTR was " << hex(other) << ", is " << hex(hcptr());
+    EXPECT_EQ(hex(hcptr()), hex(other)) << "vfp_trap_update of the owner, HCPTR was " << hex(other)
+                                        << ": read-modify-write, clear only TCP10 and TCP11";
     EXPECT_TRUE(isb_after_write("HCPTR")) << "vfp_trap_update: an ISB after writing HCPTR";
     vfp_trap_update(vcpu(3));
     cpu().events.clear();
     handle_vfp_trap(vcpu(3), h);  // saves vCPU 0's registers, loads vCPU 3's
-    EXPECT_EQ(cpu().vfp_saves, 1u);
+    EXPECT_EQ(cpu().vfp_saves, 1u) << "vCPU 3 touched the unit that vCPU 0 owns: vCPU 0's registers are saved, once";
     EXPECT_TRUE(kept_the_rules("handle_vfp_trap")) << "untrap (HCPTR, then ISB) before touching the unit";
 }
 
@@ -804,17 +830,17 @@ TEST_F(Lab2, ResetVcpuOwnsNoVfp) {
     vfp_trap_update(vcpu(0));
     handle_vfp_trap(vcpu(0), h);
     ASSERT_EQ(vfp_owner, &vcpu(0)) << "handle_vfp_trap makes vCPU 0 the owner (vfp_owner in kernel/vcpu.hpp)";
-    cpu().vfp.d[3] = 0x4444;  // vCPU 0 computes
+    cpu().vfp.d[3] = 0x4444;        // vCPU 0 computes
     vcpu(0).reset(fake::RAM_BASE);  // SYSTEM_RESET, or CPU_OFF then CPU_ON: Vcpu::reset clears vfp_owner
     vfp_trap_update(vcpu(0));
-    EXPECT_EQ(cpu().get(reg::HCPTR) & 0xc00, 0xc00u)
+    EXPECT_EQ(hex(cpu().get(reg::HCPTR) & 0xc00), hex(0xc00u))
         << "vCPU 0 was reset: the unit holds its old registers, so it is no owner any more and its VFP accesses "
            "trap. Keep the owner in vfp_owner (kernel/vcpu.hpp), which Vcpu::reset clears, not in a copy of your own";
     unsigned saves = cpu().vfp_saves, loads = cpu().vfp_loads;
     handle_vfp_trap(vcpu(0), h);
     EXPECT_EQ(cpu().vfp_loads, loads + 1) << "the reset vCPU's fresh VFP state is loaded";
     EXPECT_EQ(cpu().vfp_saves, saves) << "no owner after the reset: the old registers are not saved";
-    EXPECT_EQ(cpu().vfp.d[3], 0u) << "d3 is " << hex(cpu().vfp.d[3]) << " after the reset: the old registers survived";
+    EXPECT_EQ(hex(cpu().vfp.d[3]), hex(0u)) << "d3 after the reset: the old registers survived";
     EXPECT_EQ(vfp_owner, &vcpu(0));
 }
 

@@ -16,6 +16,8 @@ namespace mv {
 // arch::read64; an X-macro expands to one statement per register, so none can
 // be left out), and the virtual timer (CNTV_CTL, CNTV_CVAL). Then disable the
 // virtual timer (CNTV_CTL = 0): it must not fire into the next vCPU's time.
+// Leave vcpu.frame (the vectors'), the VFP registers (vfp.cpp) and VTTBR,
+// VMPIDR, VPIDR and HDCR (switch_to's) alone, here and in restore_context.
 void save_context(Vcpu& vcpu) {
     MV_LAB_TODO(2);
 }

@@ -15,20 +15,22 @@ void RunQueues::add(Vcpu& v) {
     MV_LAB_TODO(2);
 }
 
-// Unlink v from its queue (if queued), keep tail_ right, clear `queued`, and
-// clear the priority's bit when its queue becomes empty.
+// Unlink v from its queue (if queued), keep tail_ right, clear its `next` and
+// `queued`, and clear the priority's bit when its queue becomes empty.
 void RunQueues::remove(Vcpu& v) {
     MV_LAB_TODO(2);
 }
 
 // The head of the highest non-empty queue, or nullptr. Use the bitmap: scan
-// its words from the top and find the highest set bit (__builtin_clz).
+// its words from the top and find the highest set bit (__builtin_clz). Do not
+// walk the 256 queues: the bitmap alone says which queues are non-empty.
 Vcpu* RunQueues::pick() const {
     MV_LAB_TODO(2);
 }
 
 // Move v to the tail of its own queue (round robin). A vCPU alone in its
-// queue, or already at the tail, stays where it is.
+// queue, or already at the tail, stays where it is; one that is not queued is
+// left out of the queues.
 void RunQueues::rotate(Vcpu& v) {
     MV_LAB_TODO(2);
 }

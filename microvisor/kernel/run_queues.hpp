@@ -36,6 +36,8 @@ public:
     void clear() { *this = RunQueues{}; }
 
 private:
+    friend struct RunQueuesProbe;  // the Lab 2 host tests look inside (autograder/lab2)
+
     Vcpu* head_[PRIORITIES] = {};
     Vcpu* tail_[PRIORITIES] = {};
     u32 nonempty_[PRIORITIES / 32] = {};  ///< bit p%32 of word p/32: queue p is not empty

@@ -17,11 +17,16 @@ u64 timer_deadline(const Vcpu& vcpu) {
 }
 
 // For every vCPU of the system (system_config.vcpu_pool, nvcpus of them)
-// except `current`, whose deadline is <= now:
-//  - blocked: it becomes runnable at its VM's priority and joins the run queues;
+// except `current` (its timer is live in the hardware: its vcpu.ctx is stale),
+// whose deadline is <= now:
+//  - blocked: it becomes runnable at its VM's priority (even if it waived its
+//    priority before it blocked) and joins the run queues;
 //  - runnable but waived (priority below its VM's): it gets the VM's priority
-//    back (remove, change, add: the queue depends on the priority).
-// Then, if slice_over and `current` is still runnable, rotate it.
+//    back (remove, change, add: the queue depends on the priority);
+//  - any other: nothing (a runnable vCPU keeps its place; off and stopped
+//    vCPUs stay as they are).
+// Then, if slice_over and `current` is not nullptr and still runnable, rotate
+// it: wake first, rotate second.
 void on_hyp_timer(Vcpu* current, u64 now, bool slice_over) {
     MV_LAB_TODO(2);
 }

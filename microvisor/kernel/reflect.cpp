@@ -11,8 +11,7 @@
 namespace mv {
 
 // Useful bits: SCTLR.V (13) high vectors at 0xffff0000, else VBAR; SCTLR.EE
-// (25) and SCTLR.TE (30) give the new CPSR's E and T; TTBCR.EAE (31) says the
-// guest uses the long-descriptor (LPAE) fault format. Read and write the
+// (25) and SCTLR.TE (30) give the new CPSR's E and T. Read and write the
 // guest's registers with arch::read<reg::SCTLR>(), arch::write<reg::DFAR>(v),
 // arch::set_banked_lr(Mode::und, v), arch::set_banked_spsr(...).
 //
@@ -44,21 +43,6 @@ void inject_prefetch_abort(Vcpu& vcpu, u32 ifar, u32 fsr) {
 //  short-descriptor format: FS = 0b01000, or 0b01100 on a (first-level) table walk,
 //  with FS[4] in bit 10 and FS[3:0] in bits 3:0.
 u32 external_abort_fsr(bool lpae, bool on_table_walk, bool write) {
-    MV_LAB_TODO(1);
-}
-
-// A stage-2 abort (class pabt_lower or dabt_lower): the guest touched memory
-// outside its regions. The faulting address is HIFAR (fetch) or HDFAR (data).
-//  - first, try_emulate_mmio(vcpu, hsr) (kernel/registry.hpp): from Lab 3 on
-//    the access may be to an emulated device's register; if it returns true,
-//    you are done;
-//  - vm.config->on_fault == FaultPolicy::Stop: vm_crash() the VM;
-//  - a fetch fault within the 32 bytes of the guest's own vector table: it could
-//    never handle it, so vm_crash() it too;
-//  - otherwise reflect a synchronous external abort: ISS bit 7 (S1PTW) says the
-//    fault hit the guest's own table walk, bit 6 (WnR) a write (report WnR only
-//    for a data access that is not a table walk).
-void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
     MV_LAB_TODO(1);
 }
 

@@ -26,6 +26,7 @@
 
 using namespace mv;
 using mvtest::hsr;
+using mvtest::Fake;
 using mvtest::Record;
 
 namespace {
@@ -68,6 +69,12 @@ Hsr good_decode(u32 raw) {
         h.cond = static_cast<u8>((raw >> 20) & 0xf);
     }
     return h;
+}
+
+// A correct decode_smccc, for the tests of handle_hvc.
+SmcccId good_smccc(u32 fid) {
+    return SmcccId{.fast = (fid >> 31) != 0, .smc64 = ((fid >> 30) & 1) != 0, .owner = static_cast<u8>((fid >> 24) & 0x3f),
+                   .number = static_cast<u16>(fid & 0xffff), .mbz_ok = (fid & 0x00ff0000u) == 0};
 }
 
 std::string fields(const Hsr& h) {
@@ -294,6 +301,7 @@ protected:
         vcpu().r(0) = fid;
         handle_hvc(vcpu(), good_decode(hsr(0x12, imm)));
     }
+    Fake<&decode_smccc> smccc{good_smccc};
     Record<&psci_call> psci{[](Vcpu& v, u32) { v.r(0) = 0x5c1; }};
     Record<&inject_undef> undef;
 };

@@ -17,8 +17,10 @@ namespace mv {
 //
 // Taking an exception (B1.8.3): the guest's old CPSR (vcpu.cpsr()) goes to the
 // target mode's SPSR, the return address to its LR; the new CPSR has the new
-// mode, I set (and A set for aborts), T = SCTLR.TE, E = SCTLR.EE, IT and J clear;
-// the guest resumes (vcpu.frame.elr / vcpu.frame.spsr) at vector base + offset.
+// mode, I set (and A set for aborts; an undefined instruction keeps A), T =
+// SCTLR.TE (not the guest's T), E = SCTLR.EE, IT and J clear, F, the flags, Q
+// and GE unchanged; the guest resumes (vcpu.frame.elr / vcpu.frame.spsr) at
+// vector base + offset.
 
 // Undefined Instruction at `instr_addr`: mode und, VECTOR_UNDEF,
 // LR_und = instr_addr + 4 (ARM) or + 2 (Thumb).
@@ -27,13 +29,13 @@ void inject_undef(Vcpu& vcpu, u32 instr_addr, bool thumb) {
 }
 
 // Data Abort of the instruction at vcpu.frame.elr: DFAR = far, DFSR = fsr,
-// mode abt, VECTOR_DABT, LR_abt = instruction + 8.
+// mode abt, VECTOR_DABT, LR_abt = instruction + 8 (in Thumb state too).
 void inject_data_abort(Vcpu& vcpu, u32 far, u32 fsr) {
     MV_LAB_TODO(1);
 }
 
 // Prefetch Abort of the instruction at vcpu.frame.elr: IFAR = ifar,
-// IFSR = fsr, mode abt, VECTOR_PABT, LR_abt = instruction + 4.
+// IFSR = fsr, mode abt, VECTOR_PABT, LR_abt = instruction + 4 (in Thumb state too).
 void inject_prefetch_abort(Vcpu& vcpu, u32 ifar, u32 fsr) {
     MV_LAB_TODO(1);
 }

@@ -124,6 +124,6 @@ SEEDS = [
          'WnR reported for a fault on the guest\'s table walk'),
     Seed('kernel/guest_abort.cpp',
          "u32 base = (sctlr & SCTLR_V) != 0 ? 0xffff0000u : arch::read<reg::VBAR>();",
-         "u32 base = arch::read<reg::VBAR>();",
-         'a fetch fault at the high vectors reflected forever'),
+         "u32 base = (sctlr & (1u << 12)) != 0 ? 0xffff0000u : arch::read<reg::VBAR>();",
+         'SCTLR.V read from the wrong bit: a fetch fault at the high vectors reflected forever'),
 ]

@@ -8,6 +8,7 @@
 
 #include "arch.hpp"
 #include "kernel/hsr.hpp"
+#include "kernel/registry.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
@@ -37,6 +38,26 @@ protected:
 
     /// The guest was interrupted in SVC mode, ARM state, at `pc`.
     void guest_at(mv::u32 pc, mv::u32 cpsr = 0x13);
+};
+
+/// While alive, a test may change the program's registry through it (its
+/// own trap handlers, vendor calls, PSCI functions, or none), to test a
+/// dispatcher apart from the handlers; then the image's entries are back.
+/// (The registry is a plain object that registry() hands out read-only:
+/// writing it through a const_cast is defined, and done only here.)
+class RegistryOverride {
+public:
+    RegistryOverride() : saved_(registry()) {}
+    ~RegistryOverride() { registry() = saved_; }
+    RegistryOverride(const RegistryOverride&) = delete;
+    RegistryOverride& operator=(const RegistryOverride&) = delete;
+    mv::Registry* operator->() { return &registry(); }
+    /// No entry at all: every class, vendor call and PSCI function unhandled.
+    void clear() { registry() = mv::Registry{}; }
+
+private:
+    static mv::Registry& registry() { return const_cast<mv::Registry&>(mv::registry()); }
+    mv::Registry saved_;
 };
 
 /// An HSR value: exception class, IL, ISS.

@@ -10,9 +10,11 @@
 
 namespace mv {
 
-// MV_CALL_CONSOLE_WRITE (see mv/abi.h): 0 for len 0; MV_INVALID_PARAMETERS
-// above MV_CONSOLE_MAX; MV_INVALID_ADDRESS if guest_copy_in() refuses the
-// buffer; else write it with console_guest_write() and return len.
+// MV_CALL_CONSOLE_WRITE (see mv/abi.h), in this order: 0 for len 0 (call
+// nothing); MV_INVALID_PARAMETERS above MV_CONSOLE_MAX (MV_CONSOLE_MAX bytes
+// exactly are allowed); copy the buffer in with guest_copy_in(*vcpu.vm, ...)
+// and MV_INVALID_ADDRESS if it refuses; else console_guest_write(*vcpu.vm,
+// buf, len) and return len.
 i32 console_write(Vcpu& vcpu, u32 gpa, u32 len) {
     MV_LAB_TODO(1);
 }

@@ -10,12 +10,6 @@
 
 namespace mv {
 
-// Split an SMCCC function ID into the fields of SmcccId (kernel/hypercall.hpp;
-// the bit positions are the MV_SMCCC_* macros of mv/abi.h).
-SmcccId decode_smccc(u32 fid) {
-    MV_LAB_TODO(1);
-}
-
 // Handle a trapped HVC. The function ID is in vcpu.r(0), arguments in
 // vcpu.r(1)..r(5); results go to vcpu.r(0)..r(3).
 //  - Only HVC #0 is a hypercall (the immediate is hsr.iss bits 15:0). Any other

@@ -11,15 +11,16 @@
 namespace mv {
 
 // Useful bits: SCTLR.V (13) high vectors at 0xffff0000, else VBAR; SCTLR.EE
-// (25) and SCTLR.TE (30) give the new CPSR's E and T; TTBCR.EAE (31) says the
-// guest uses the long-descriptor (LPAE) fault format. Read and write the
+// (25) and SCTLR.TE (30) give the new CPSR's E and T. Read and write the
 // guest's registers with arch::read<reg::SCTLR>(), arch::write<reg::DFAR>(v),
 // arch::set_banked_lr(Mode::und, v), arch::set_banked_spsr(...).
 //
 // Taking an exception (B1.8.3): the guest's old CPSR (vcpu.cpsr()) goes to the
 // target mode's SPSR, the return address to its LR; the new CPSR has the new
-// mode, I set (and A set for aborts), T = SCTLR.TE, E = SCTLR.EE, IT and J clear;
-// the guest resumes (vcpu.frame.elr / vcpu.frame.spsr) at vector base + offset.
+// mode, I set (and A set for aborts; an undefined instruction keeps A), T =
+// SCTLR.TE (not the guest's T), E = SCTLR.EE, IT and J clear, F, the flags, Q
+// and GE unchanged; the guest resumes (vcpu.frame.elr / vcpu.frame.spsr) at
+// vector base + offset.
 
 // Undefined Instruction at `instr_addr`: mode und, VECTOR_UNDEF,
 // LR_und = instr_addr + 4 (ARM) or + 2 (Thumb).
@@ -28,13 +29,13 @@ void inject_undef(Vcpu& vcpu, u32 instr_addr, bool thumb) {
 }
 
 // Data Abort of the instruction at vcpu.frame.elr: DFAR = far, DFSR = fsr,
-// mode abt, VECTOR_DABT, LR_abt = instruction + 8.
+// mode abt, VECTOR_DABT, LR_abt = instruction + 8 (in Thumb state too).
 void inject_data_abort(Vcpu& vcpu, u32 far, u32 fsr) {
     MV_LAB_TODO(1);
 }
 
 // Prefetch Abort of the instruction at vcpu.frame.elr: IFAR = ifar,
-// IFSR = fsr, mode abt, VECTOR_PABT, LR_abt = instruction + 4.
+// IFSR = fsr, mode abt, VECTOR_PABT, LR_abt = instruction + 4 (in Thumb state too).
 void inject_prefetch_abort(Vcpu& vcpu, u32 ifar, u32 fsr) {
     MV_LAB_TODO(1);
 }
@@ -44,21 +45,6 @@ void inject_prefetch_abort(Vcpu& vcpu, u32 ifar, u32 fsr) {
 //  short-descriptor format: FS = 0b01000, or 0b01100 on a (first-level) table walk,
 //  with FS[4] in bit 10 and FS[3:0] in bits 3:0.
 u32 external_abort_fsr(bool lpae, bool on_table_walk, bool write) {
-    MV_LAB_TODO(1);
-}
-
-// A stage-2 abort (class pabt_lower or dabt_lower): the guest touched memory
-// outside its regions. The faulting address is HIFAR (fetch) or HDFAR (data).
-//  - first, try_emulate_mmio(vcpu, hsr) (kernel/registry.hpp): from Lab 3 on
-//    the access may be to an emulated device's register; if it returns true,
-//    you are done;
-//  - vm.config->on_fault == FaultPolicy::Stop: vm_crash() the VM;
-//  - a fetch fault within the 32 bytes of the guest's own vector table: it could
-//    never handle it, so vm_crash() it too;
-//  - otherwise reflect a synchronous external abort: ISS bit 7 (S1PTW) says the
-//    fault hit the guest's own table walk, bit 6 (WnR) a write (report WnR only
-//    for a data access that is not a table walk).
-void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
     MV_LAB_TODO(1);
 }
 

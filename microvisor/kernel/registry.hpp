@@ -70,7 +70,8 @@ struct Registry final {
     HypercallFn psci_call(u32 function_id) const;
 };
 
-/// The registry of this image (read-only once the registrations ran).
+/// The registry of this image (read-only once the registrations ran; the
+/// object itself is not const: host tests swap entries, autograder/common/host_fixture.hpp).
 const Registry& registry();
 
 /// An abort the guest's stage-2 map refused: let the registered MMIO

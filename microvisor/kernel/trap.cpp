@@ -14,6 +14,7 @@ namespace mv {
 //  3. call the handler the registry holds for its class (registry().trap[ec],
 //     kernel/registry.hpp): Lab 1 registers WFI/WFE, HVC, SMC and the two
 //     stage-2 abort classes (kernel/base_services.cpp), later labs their own.
+//     Index the table for every class (do not switch on Lab 1's classes).
 //     A class without a handler is an undefined instruction to the guest:
 //     inject_undef() at vcpu.frame.elr, which holds the trapped instruction's
 //     address, in the guest's instruction set.

@@ -23,6 +23,6 @@ void handle_trap(Vcpu& vcpu, u32 hsr);
 void handle_hvc(Vcpu& vcpu, const Hsr& hsr);          // kernel/hypercall.cpp
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr);          // kernel/wfx.cpp
 void handle_smc(Vcpu& vcpu, const Hsr& hsr);          // kernel/wfx.cpp
-void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr);  // kernel/reflect.cpp
+void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr);  // kernel/guest_abort.cpp
 
 }  // namespace mv

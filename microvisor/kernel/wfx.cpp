@@ -9,7 +9,8 @@
 namespace mv {
 
 // A trapped WFI or WFE: vcpu.frame.elr points AT the instruction. Resume
-// after it (it is 2 or 4 bytes long: hsr.il), then call run_wait(vcpu, wfe)
+// after it with vcpu.skip_instruction() (it is 2 or 4 bytes long: hsr.il,
+// not the T bit; in an IT block the IT state advances), then call run_wait(vcpu, wfe)
 // (kernel/run.hpp) with wfe = ISS bit 0: in a Lab 1 image it returns at once,
 // from Lab 2 on the scheduler blocks the vCPU until its timer fires.
 void handle_wfx(Vcpu& vcpu, const Hsr& hsr) {

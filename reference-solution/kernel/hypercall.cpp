@@ -25,16 +25,6 @@ void vendor_call(Vcpu& vcpu, const SmcccId& id) {
 
 }  // namespace
 
-SmcccId decode_smccc(u32 fid) {
-    SmcccId id{};
-    id.fast = (fid & MV_SMCCC_FAST_CALL) != 0;
-    id.smc64 = (fid & MV_SMCCC_64BIT) != 0;
-    id.owner = static_cast<u8>((fid >> MV_SMCCC_OWNER_SHIFT) & MV_SMCCC_OWNER_MASK);
-    id.number = static_cast<u16>(fid & MV_SMCCC_FUNC_MASK);
-    id.mbz_ok = (fid & MV_SMCCC_MBZ_MASK) == 0;
-    return id;
-}
-
 void handle_hvc(Vcpu& vcpu, const Hsr& hsr) {
     // SMCCC uses HVC #0 only. ELR_hyp already points past the HVC (4 bytes in
     // both instruction sets), so the HVC itself is 4 bytes before it.

@@ -13,7 +13,6 @@ namespace {
 constexpr u32 SCTLR_V = 1u << 13;   // high vectors at 0xffff0000
 constexpr u32 SCTLR_EE = 1u << 25;  // exceptions taken big-endian
 constexpr u32 SCTLR_TE = 1u << 30;  // exceptions taken in Thumb state
-constexpr u32 TTBCR_EAE = 1u << 31; // long-descriptor (LPAE) translation and fault format
 
 u32 vector_base(u32 sctlr) { return (sctlr & SCTLR_V) != 0 ? 0xffff0000u : arch::read<reg::VBAR>(); }
 
@@ -66,31 +65,6 @@ u32 external_abort_fsr(bool lpae, bool on_table_walk, bool write) {
     // Short-descriptor format: FS[4] is bit 10, FS[3:0] bits 3:0:
     // 0b01000 external abort, 0b01100 external abort on a first-level walk.
     return wnr | (on_table_walk ? 0x0cu : 0x08u);
-}
-
-void handle_guest_abort(Vcpu& vcpu, const Hsr& hsr) {
-    if (try_emulate_mmio(vcpu, hsr)) return;  // an emulated device's register (Lab 3 on)
-    bool fetch = hsr.ec == Ec::pabt_lower;
-    u32 far = fetch ? arch::read<reg::HIFAR>() : arch::read<reg::HDFAR>();
-    Vm& vm = *vcpu.vm;
-    if (vm.config->on_fault == FaultPolicy::Stop) {
-        vm_crash(vm, "%s abort at %#x: its stage-2 map does not allow it (pc %#x)",
-                 fetch ? "prefetch" : "data", far, vcpu.frame.elr);
-        return;
-    }
-    u32 base = vector_base(arch::read<reg::SCTLR>());
-    if (fetch && far - base < 0x20) {
-        // Reflecting would fault again at the vector: the guest cannot handle it.
-        vm_crash(vm, "prefetch abort at its own exception vector %#x", far);
-        return;
-    }
-    bool lpae = (arch::read<reg::TTBCR>() & TTBCR_EAE) != 0;
-    bool walk = (hsr.iss & hsr_bits::S1PTW) != 0;  // the guest's own table walk faulted
-    bool write = (hsr.iss & hsr_bits::WNR) != 0;
-    if (fetch)
-        inject_prefetch_abort(vcpu, far, external_abort_fsr(lpae, walk, false));
-    else
-        inject_data_abort(vcpu, far, external_abort_fsr(lpae, walk, write && !walk));
 }
 
 }  // namespace mv

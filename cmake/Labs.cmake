@@ -7,6 +7,8 @@
 # Sets MV_LAB_SOURCES (absolute paths), MV_REFERENCE_LABS, MV_BUILD_FLAVOR,
 # MV_LAB_IDS, MV_LAB_<id>_FILES (relative) and MV_LAB_<id>_SOURCES (absolute, the chosen variant).
 file(READ ${MV_TOP}/labs/manifest.json _manifest)
+# A project that reads the manifest configures again when it changes (a lab file added or moved).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MV_TOP}/labs/manifest.json)
 string(JSON _nlabs LENGTH "${_manifest}" labs)
 math(EXPR _last "${_nlabs} - 1")
 

@@ -67,7 +67,9 @@ inline void clear_exclusive() { asm volatile("clrex" ::: "memory"); }
 /// A3.5.3, "Single-copy atomicity"). A plain `*entry = value` may compile to
 /// two STRs, and a walk between them sees half an entry: the low word valid,
 /// XN (bit 54, in the high word) not yet set. No barrier: the caller orders
-/// it (break-before-make, B3.10.1).
+/// it (break-before-make, B3.10.1). The "memory" clobber keeps the compiler
+/// from moving earlier plain stores (the entries of a new table, the
+/// zeroing of one) after the store that makes them reachable.
 inline void write_descriptor(u64* entry, u64 value) {
     asm volatile("strd %1, %H1, %0" : "=Qo"(*entry) : "r"(value) : "memory");
 }

@@ -35,8 +35,9 @@ S2Attrs s2_attrs(u64 descriptor) {
 // (BLOCK) entry stops the walk (report its level in *block_level, return
 // nullptr); a TABLE entry leads to the next table; an invalid entry gets a
 // new table from alloc_table() when `create` (write its table descriptor,
-// physical address | TABLE, with arch::write_descriptor), else the walk returns nullptr (nullptr too when
-// alloc_table() has none). At `level`, return the entry's address (valid or not).
+// physical address | TABLE, with arch::write_descriptor), else the walk
+// returns nullptr (nullptr too when alloc_table() has none). At `level`,
+// return the entry's address (valid or not).
 u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
     MV_LAB_TODO(3);
 }
@@ -62,8 +63,8 @@ S2Status Stage2::split_block(u64* entry) {
 // (the range may end at 0xFFFF_FFFF, not past it) (S2Status::unaligned);
 // nothing in the range mapped yet, in a page or in a block (S2Status::overlap,
 // and then nothing may change). Then map: a 2 MiB block where gpa and pa are
-// 2 MiB aligned, at least 2 MiB is left and the level-2 slot is empty;
-// pages everywhere else. Every entry is written with update().
+// 2 MiB aligned, at least 2 MiB is left and the level-2 entry is 0; pages
+// everywhere else (in the table a level-2 entry points to, even an empty one). Every entry is written with update().
 S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
     MV_LAB_TODO(3);
 }
@@ -72,9 +73,9 @@ S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
 // no wrap past 4 GiB): S2Status::unaligned, and nothing changes.
 // Unmap page by page, but a block wholly inside the range (gpa + off 2 MiB
 // aligned and at least 2 MiB left) goes at once, and a block only partly
-// inside is split first. Unmapped holes are fine. After
-// the last page of the range in a level-3 table, call free_if_empty() for it:
-// a map that shrinks gives its tables back.
+// inside is split first. Unmapped holes are fine. After the last page of
+// the range in a level-3 table, call free_if_empty() for it: a map that
+// shrinks gives its tables back.
 S2Status Stage2::unmap(u32 gpa, u32 size) {
     MV_LAB_TODO(3);
 }

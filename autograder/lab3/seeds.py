@@ -46,3 +46,108 @@ SEEDS = [
          'if (a.gpa - r.device[i].base <= r.device[i].size) dev = &r.device[i];',
          'a device one byte too wide'),
 ]
+# Issue 12's Lab 3 rules, one seed each.
+SEEDS += [
+    Seed('mm/stage2.cpp',
+         """        arch::write_descriptor(entry, 0);  // break ...
+        arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...
+    }
+    arch::write_descriptor(entry, value);  // ... make""",
+         """        arch::write_descriptor(entry, value);
+        arch::flush_vmid_tlb(vmid_);
+        arch::dsb_ish();
+        return;
+    }
+    arch::write_descriptor(entry, value);""",
+         'update: the new value written before the flush'),
+    Seed('mm/stage2.cpp',
+         """        arch::write_descriptor(entry, 0);  // break ...
+        arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...""",
+         """        arch::flush_vmid_tlb(vmid_);
+        arch::write_descriptor(entry, 0);""",
+         'update: the flush before the entry is zeroed'),
+    Seed('mm/stage2.cpp',
+         """    arch::write_descriptor(entry, value);  // ... make
+    arch::dsb_ish();""",
+         """    arch::write_descriptor(entry, value);""",
+         'update: no DSB after the new entry'),
+    Seed('mm/stage2.cpp',
+         """    arch::write_descriptor(entry, value);  // ... make""",
+         """    *entry = value;""",
+         'update: a plain store, not arch::write_descriptor'),
+    Seed('mm/stage2.cpp',
+         """    for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa + static_cast<u64>(i) * PAGE, a, 3);
+    update(entry, next | lpae::TABLE);""",
+         """    update(entry, next | lpae::TABLE);
+    for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa + static_cast<u64>(i) * PAGE, a, 3);""",
+         'split_block: the entry points at the table before it is filled'),
+    Seed('mm/stage2.cpp',
+         'S2Attrs a = s2_attrs(block);',
+         'S2Attrs a{};',
+         'split_block: the pages get default attributes'),
+    Seed('mm/stage2.cpp',
+         '''    S2Attrs a = s2_attrs(block);
+    for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = s2_leaf(pa + static_cast<u64>(i) * PAGE, a, 3);''',
+         '''    for (u32 i = 0; i < lpae::ENTRIES; ++i) pages[i] = (pa + static_cast<u64>(i) * PAGE) | (block & 0xffc) | lpae::PAGE;''',
+         'split_block: the pages lose XN (only the low attributes copied)'),
+    Seed('mm/stage2.cpp',
+         'if (*e == 0) {',
+         'if (*e == 0 || true) {',
+         'map: a block written over an existing table'),
+    Seed('mm/stage2.cpp',
+         'if (translate(gpa + off, p, x)) return S2Status::overlap;',
+         """u64* e = walk(gpa + off, 3, false);
+        (void)p, (void)x;
+        if (e != nullptr && (*e & lpae::VALID) != 0) return S2Status::overlap;""",
+         'map: the overlap check ignores blocks (no_memory instead of overlap)'),
+    Seed('mm/stage2.cpp',
+         'static_cast<u64>(gpa) + size <= (1ull << 32)',
+         'static_cast<u64>(gpa) + size < (1ull << 32)',
+         'map/unmap: a range ending at 0xFFFF_FFFF refused'),
+    Seed('mm/stage2.cpp',
+         'if ((g % lpae::BLOCK_2M) == 0 && size - off >= lpae::BLOCK_2M) {',
+         'if (size - off >= lpae::BLOCK_2M) {',
+         'unmap: a whole block removed from mid-block'),
+    Seed('mm/stage2.cpp',
+         'if ((gpa & (PAGE - 1)) != 0 || (size & (PAGE - 1)) != 0) return S2Status::unaligned;',
+         'if ((gpa & (PAGE - 1)) != 0) return S2Status::unaligned;',
+         'unmap: an unaligned size not refused'),
+    Seed('mm/stage2.cpp',
+         '    if (!in_4gib(gpa, size)) return S2Status::unaligned;  // size 0, or past 4 GiB: nothing changes\n',
+         '',
+         'unmap: size 0 and a range past 4 GiB not refused'),
+    Seed('mm/stage2.cpp',
+         """    update(l2, 0);  // no walk reaches the table any more, and no TLB holds it ...
+    free_table(table);  // ... before it is reused""",
+         """    free_table(table);
+    update(l2, 0);""",
+         'free_if_empty: the table freed before it is unlinked'),
+    Seed('mm/stage2.cpp',
+         'pa = (*e & lpae::ADDR_MASK) | (gpa & (PAGE - 1));',
+         'pa = static_cast<u32>(*e & lpae::ADDR_MASK) | (gpa & (PAGE - 1));',
+         'translate: the output address cut to 32 bits'),
+    Seed('mm/stage2.cpp',
+         'a.device = ((d >> 2) & 0xc) == 0;  // MemAttr[3:2] = 0b00: Device memory',
+         'a.device = ((d >> 2) & 3) == 1;',
+         's2_attrs: device read from MemAttr[1:0]'),
+    Seed('kernel/mmio.cpp',
+         'dev->write(*vcpu.vm, offset, a.size, vcpu.reg(a.reg) & mask);',
+         '(void)mask;\n        dev->write(*vcpu.vm, offset, a.size, vcpu.reg(a.reg));',
+         'emulate_mmio: a store not masked to its size'),
+    Seed('kernel/mmio.cpp',
+         '            v &= (1u << bits) - 1;\n',
+         '',
+         'emulate_mmio: a load not cut to its size'),
+    Seed('kernel/mmio.cpp',
+         'if (a.gpa - r.device[i].base < r.device[i].size) dev = &r.device[i];',
+         'if (a.gpa >= r.device[i].base && a.gpa <= r.device[i].base + r.device[i].size - 1 + 1) dev = &r.device[i];',
+         'emulate_mmio: the range check includes base + size'),
+    Seed('kernel/mmio.cpp',
+         'u32 offset = a.gpa - dev->base;',
+         'u32 offset = a.gpa & 0xfff;',
+         'emulate_mmio: the offset taken in the page, not from the base'),
+    Seed('kernel/mmio.cpp',
+         'out.reg = (hsr.iss >> SRT_SHIFT) & 0xf;',
+         'out.reg = (hsr.iss >> SRT_SHIFT) & 0x7;',
+         'decode_mmio: SRT cut to 3 bits'),
+]

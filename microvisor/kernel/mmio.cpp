@@ -21,10 +21,12 @@ bool decode_mmio(const Hsr& hsr, u32 hpfar, u32 hdfar, MmioAccess& out) {
 
 // Decode (HPFAR and HDFAR from arch::read<reg::...>()); refuse SRT = 15.
 // Find the device of the registry's device table (registry().device[i] for
-// i < registry().ndevices) whose [base, base + size) holds the address;
-// none: return false. offset = address - base.
+// i < registry().ndevices) whose [base, base + size) holds the address
+// (base + size itself is outside); none: return false, having changed
+// nothing. offset = address - base (a device need not start a page).
 // Store: device.write(*vcpu.vm, offset, size, the low `size` bytes of
-// vcpu.reg(SRT)). Load: device.read(...), cut to `size` bytes, sign-extended
+// vcpu.reg(SRT)): mask 1 and 2 bytes, not 4 (no shift by 32).
+// Load: device.read(...), which may answer more bits: cut to `size` bytes, sign-extended
 // when SSE is set and the top bit is 1, into vcpu.set_reg(SRT, v). Then skip
 // the instruction (hsr.instr_len()) and return true.
 bool emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {

@@ -11,13 +11,18 @@
 // and pages elsewhere; unmap() of part of a block first splits the block into
 // 512 pages. Every change to a live entry is break-before-make (ARM ARM
 // B3.10.1): write an invalid entry, invalidate the VMID's TLB entries, then
-// write the new one.
+// write the new one. Every descriptor of a live table is written with
+// arch::write_descriptor (one 64-bit single-copy-atomic store).
 #pragma once
 
 #include "config/system_config.hpp"
 #include "lib/types.hpp"
 #include "arch/armv7/lpae.hpp"
 #include "mm/table_pool.hpp"
+
+namespace mvtest {
+struct Stage2Access;  ///< the host tests' way to the private steps (walk, update, split_block...)
+}
 
 namespace mv {
 
@@ -38,7 +43,7 @@ constexpr S2Attrs region_attrs(const MemRegion& r) {
 
 enum class S2Status : i32 {
     ok = 0,
-    unaligned = -1,  ///< gpa, pa or size not a multiple of 4 KiB
+    unaligned = -1,  ///< gpa, pa or size not a multiple of 4 KiB; size 0; a range past 4 GiB
     no_memory = -2,  ///< the VM's quota of tables (or the pool) is used up
     overlap = -3,    ///< part of the range is mapped already (map)
 };
@@ -63,7 +68,8 @@ public:
 
     /// Map guest-physical [gpa, gpa + size) to physical [pa, pa + size). (Lab 3)
     S2Status map(u32 gpa, u64 pa, u32 size, const S2Attrs& a);
-    /// Remove every mapping in [gpa, gpa + size), splitting blocks that are only partly inside. (Lab 3)
+    /// Remove every mapping in [gpa, gpa + size), splitting blocks that are only
+    /// partly inside; the range is checked as map() checks it. (Lab 3)
     S2Status unmap(u32 gpa, u32 size);
     /// The physical address and attributes `gpa` maps to; false if unmapped. (Lab 3)
     bool translate(u32 gpa, u64& pa, S2Attrs& a) const;
@@ -75,6 +81,8 @@ public:
     u32 tables_used() const { return used_; }
 
 private:
+    friend struct ::mvtest::Stage2Access;
+
     /// The entry for `gpa` at `level` (1-3), creating missing tables on the way
     /// when `create`; nullptr if absent (or the pool is empty), or if a block
     /// at a higher level covers `gpa` (then *block_level says which). (Lab 3)

@@ -15,6 +15,8 @@ u32 index_of(u32 gpa, u32 level) {
 }
 bool is_table(u64 d, u32 level) { return level < 3 && (d & TYPE_MASK) == lpae::TABLE; }
 bool is_leaf(u64 d, u32 level) { return (d & TYPE_MASK) == (level == 3 ? lpae::PAGE : lpae::BLOCK); }
+// A range of at least one page that ends at 0xFFFF_FFFF at the latest.
+bool in_4gib(u32 gpa, u32 size) { return size != 0 && static_cast<u64>(gpa) + size <= (1ull << 32); }
 
 }  // namespace
 
@@ -48,7 +50,7 @@ u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
             if (!create) return nullptr;
             u64 next = alloc_table();
             if (next == 0) return nullptr;
-            *entry = next | lpae::TABLE;  // was invalid: nothing to break
+            arch::write_descriptor(entry, next | lpae::TABLE);  // was invalid: nothing to break
         }
         table = pool_->table(*entry & lpae::ADDR_MASK);
     }
@@ -56,10 +58,10 @@ u64* Stage2::walk(u32 gpa, u32 level, bool create, u32* block_level) const {
 
 void Stage2::update(u64* entry, u64 value) const {
     if ((*entry & lpae::VALID) != 0) {
-        *entry = 0;                    // break ...
+        arch::write_descriptor(entry, 0);  // break ...
         arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...
     }
-    *entry = value;                    // ... make
+    arch::write_descriptor(entry, value);  // ... make
     arch::dsb_ish();
 }
 
@@ -76,10 +78,7 @@ S2Status Stage2::split_block(u64* entry) {
 }
 
 S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
-    if (((gpa | pa | size) & (PAGE - 1)) != 0) return S2Status::unaligned;
-    u64 last;
-    if (size == 0 || __builtin_add_overflow(static_cast<u64>(gpa), size - 1, &last) || last > 0xffffffffu)
-        return S2Status::unaligned;
+    if (((gpa | pa | size) & (PAGE - 1)) != 0 || !in_4gib(gpa, size)) return S2Status::unaligned;
     // Check first, so that a refused map changes nothing.
     for (u32 off = 0; off < size; off += PAGE) {
         u64 p;
@@ -108,7 +107,8 @@ S2Status Stage2::map(u32 gpa, u64 pa, u32 size, const S2Attrs& a) {
 }
 
 S2Status Stage2::unmap(u32 gpa, u32 size) {
-    if (((gpa | size) & (PAGE - 1)) != 0) return S2Status::unaligned;
+    if ((gpa & (PAGE - 1)) != 0 || (size & (PAGE - 1)) != 0) return S2Status::unaligned;
+    if (!in_4gib(gpa, size)) return S2Status::unaligned;  // size 0, or past 4 GiB: nothing changes
     for (u32 off = 0; off < size;) {
         u32 g = gpa + off;
         u32 block_level = 0;

@@ -60,6 +60,20 @@ inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
 /// the next vCPU cannot succeed on the last one's reservation (A3.4.5).
 inline void clear_exclusive() { asm volatile("clrex" ::: "memory"); }
 
+// --- translation table descriptors ------------------------------------------
+/// `*entry = value` for a descriptor of a live LPAE table, as one access: a
+/// STRD to a 64-bit aligned doubleword, which an implementation with the LPAE
+/// makes 64-bit single-copy atomic as seen by translation table walks (ARM ARM
+/// A3.5.3, "Single-copy atomicity"). A plain `*entry = value` may compile to
+/// two STRs, and a walk between them sees half an entry: the low word valid,
+/// XN (bit 54, in the high word) not yet set. No barrier: the caller orders
+/// it (break-before-make, B3.10.1). The "memory" clobber keeps the compiler
+/// from moving earlier plain stores (the entries of a new table, the
+/// zeroing of one) after the store that makes them reachable.
+inline void write_descriptor(u64* entry, u64 value) {
+    asm volatile("strd %1, %H1, %0" : "=Qo"(*entry) : "r"(value) : "memory");
+}
+
 // --- the guest's banked registers (MRS and MSR banked, ARM ARM B9.3.9 and B9.3.10) ----------
 // While a vCPU runs, its banked LR, SP and SPSR of each PL1 mode live in the
 // hardware registers; HYP mode reaches them without switching mode:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -41,8 +42,15 @@ struct Cpu {
     /// line each: "write HCPTR 0x...", "isb", "dsb", "dsb ish",
     /// "tlbi vmid 0x1", "tlbi guest", "clrex". Tests check a sequence with it
     /// (an ISB after a trap-control write, break-before-make).
+    /// arch::write_descriptor adds "pte <address> <- <value>" (break-before-make).
     std::vector<std::string> events;
     void event(const std::string& what) { events.push_back(what); }
+    /// How a "pte" event names the entry: a test with a table pool gives the
+    /// entry's physical address; unset, the event prints the host pointer.
+    std::function<u64(const u64* entry)> descriptor_address;
+    /// Called by arch::write_descriptor before the store, when set: a test
+    /// looks at the tables as a walker would find them at that moment.
+    std::function<void(const u64* entry, u64 value)> on_descriptor_write;
 
     u64 get(const Sysreg& r) const;
     void set(const Sysreg& r, u64 v);  ///< set without recording a write (test setup)
@@ -51,8 +59,8 @@ struct Cpu {
 };
 
 Cpu& cpu();
-void reset_cpu();
-std::string hex(u64 v);  ///< "0x..." as the events log prints values  ///< fresh CPU, empty console, guest RAM zeroed
+void reset_cpu();        ///< fresh CPU, empty console, guest RAM zeroed
+std::string hex(u64 v);  ///< "0x..." as the events log prints values
 
 /// Fake guest-physical RAM that phys_to_virt() serves: [RAM_BASE, RAM_BASE + RAM_SIZE).
 inline constexpr u32 RAM_BASE = 0x48000000;
@@ -101,6 +109,8 @@ inline void clear_exclusive() {
 }
 inline void dsb() { fake::cpu().event("dsb"); }
 inline void dsb_ish() { fake::cpu().event("dsb ish"); }
+/// Records "pte <address> <- <value>" in events (after on_descriptor_write), then stores.
+void write_descriptor(u64* entry, u64 value);
 
 u32 banked_lr(Mode m);
 void set_banked_lr(Mode m, u32 v);

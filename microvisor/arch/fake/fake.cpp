@@ -140,6 +140,13 @@ void flush_vmid_tlb(u8 vmid) {
     fake::cpu().tlb_vmid_flushes.push_back(vmid);
     fake::cpu().event("tlbi vmid " + fake::hex(vmid));
 }
+void write_descriptor(u64* entry, u64 value) {
+    fake::Cpu& c = fake::cpu();
+    if (c.on_descriptor_write) c.on_descriptor_write(entry, value);
+    u64 where = c.descriptor_address ? c.descriptor_address(entry) : reinterpret_cast<uintptr_t>(entry);
+    c.event("pte " + fake::hex(where) + " <- " + fake::hex(value));
+    *entry = value;
+}
 void enter_guest() { throw fake::Exit(-1, "enter_guest"); }
 
 u8* phys_to_virt(u32 pa) {

@@ -154,12 +154,14 @@ def stop(proc):
     proc.wait()
 
 
-def run_binary(binary, timeout, skip=()):
+def run_binary(binary, timeout, skip=(), fail_fast=False):
     """Runs a GoogleTest binary (but the tests in `skip`) in its own process group; nothing of
-    it outlives this call."""
+    it outlives this call. fail_fast: stop at the first failure (the rest count as skipped)."""
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         report = os.path.join(tmp, "report.xml")
         args = [str(binary), f"--gtest_output=xml:{report}", "--gtest_color=no"]
+        if fail_fast:
+            args.append("--gtest_fail_fast")
         if skip:
             args.append("--gtest_filter=-" + ":".join(sorted(skip)))
         try:
@@ -255,7 +257,7 @@ def parse_console(text):
 
 # --- Scoring --------------------------------------------------------------------------------
 
-def grade_lab(lab, build_dir, timeout):
+def grade_lab(lab, build_dir, timeout, fail_fast=False):
     tests = [TestResult(lab["id"], t["name"], t["points"], t.get("hint", "")) for t in lab["tests"]]
     binary = (build_dir / lab["binary"]).resolve()
     if not binary.is_file():
@@ -268,10 +270,10 @@ def grade_lab(lab, build_dir, timeout):
     # program runs again without the tests that have a result, until every test has one.
     cases, lost, problem = {}, {}, ""
     while True:
-        run = run_binary(binary, timeout, skip=set(cases) | set(lost))
+        run = run_binary(binary, timeout, skip=set(cases) | set(lost), fail_fast=fail_fast)
         cases.update(run.cases)
         problem = run.problem
-        if not problem or not run.stopped_in or run.stopped_in in lost:
+        if not problem or not run.stopped_in or run.stopped_in in lost or fail_fast:
             break  # done, or a problem that no single test explains: the rest is not run
         lost[run.stopped_in] = (f"{problem} during this test. Its output so far:\n"
                                 f"{tail(run.output, OUTPUT_TAIL_LINES)}")
@@ -468,6 +470,9 @@ def parse_args(argv):
     p.add_argument("--expect", choices=["full", "zero"],
                    help="full: fail unless full marks; zero: fail unless 0 points and every failure names a lab function")
     p.add_argument("--timeout", type=float, default=300, help="seconds per lab binary (default 300)")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop each lab at its first failing test (the rest score 0): for tools that only "
+                        "ask whether the score is full, such as seeded-bugs.py")
     p.add_argument("--build-failed", metavar="LOG",
                    help="the build failed (its log): score every test 0, with the first compiler error")
     args = p.parse_args(argv)
@@ -496,7 +501,7 @@ def main(argv):
             results = [failed_build(lab, args.build_failed)
                        for lab in select_labs(manifest, args.build_dir, wanted)]
         else:
-            results = [grade_lab(lab, args.build_dir, args.timeout)
+            results = [grade_lab(lab, args.build_dir, args.timeout, args.fail_fast)
                        for lab in select_labs(manifest, args.build_dir, args.lab)]
     except GradingError as e:
         print(f"grade.py: {e}", file=sys.stderr)

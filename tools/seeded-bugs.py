@@ -41,7 +41,7 @@ def run(cmd, **kw):
 
 def score(top, build, lab):
     out = run([sys.executable, str(top / "tools/grade.py"), "--manifest", str(top / "labs/manifest.json"),
-               "--build-dir", str(build), "--lab", str(lab)]).stdout
+               "--build-dir", str(build), "--lab", str(lab), "--fail-fast"]).stdout
     m = re.search(r"^Score: (\d+)/(\d+)$", out, re.M)
     if not m:
         sys.exit(f"seeded-bugs: no score from grade.py:\n{out[-3000:]}")

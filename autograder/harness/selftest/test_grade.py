@@ -87,6 +87,17 @@ class GradeTest(unittest.TestCase):
         self.assertIn("warning: lab 1: Fake.Extra is in", out)
         self.assertEqual(out.rstrip("\n").splitlines()[-1], "Score: 2/6")
 
+    def test_fail_fast_stops_at_the_first_failure(self):
+        manifest = self.write_manifest([
+            {"name": "Fake.Passes", "points": 2}, {"name": "Fake.Fails", "points": 3},
+            {"name": "Fake.Extra", "points": 1}], name="extra.json")
+        r = self.grade("--lab", "1", "--fail-fast", manifest=manifest)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"Fake\.Passes +2/2 +PASS")
+        self.assertRegex(r.stdout, r"Fake\.Extra +0/1 +FAIL", "the test after the failure must not run")
+        self.assertIn("skipped", r.stdout)
+        self.assertEqual(r.stdout.rstrip("\n").splitlines()[-1], "Score: 2/6")
+
     def test_a_relative_build_dir(self):
         r = self.grade("--lab", "1", build=self.build.name, cwd=self.build.parent)
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -24,6 +24,7 @@ struct LineBuffer {
 
 LineBuffer line;
 ExcHook hook = nullptr;
+bool (*irq_hook)(ExcFrame&) = nullptr;
 
 const char* exc_name(Exc k) {
     static const char* const names[] = {"reset", "undefined instruction", "SVC", "prefetch abort",
@@ -57,6 +58,7 @@ void reset() {
 }
 
 void set_exception_hook(ExcHook h) { hook = h; }
+void set_irq_hook(bool (*irq)(ExcFrame&)) { irq_hook = irq; }
 
 void timer_at_us(u64 us) {
     u64 cval = us * cntfrq() / 1000000;
@@ -82,6 +84,7 @@ using namespace guest;
 
 extern "C" void guest_exception(u32 kind, ExcFrame* frame) {
     Exc k = static_cast<Exc>(kind);
+    if (k == Exc::irq && frame != nullptr && irq_hook != nullptr && irq_hook(*frame)) return;
     if (frame != nullptr && hook != nullptr && hook(k, *frame)) return;
     mvt::fail("unexpected_exception", "%s, lr %#x, spsr %#x", exc_name(k), frame ? frame->lr : 0,
               frame ? frame->spsr : 0);

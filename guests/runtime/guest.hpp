@@ -57,6 +57,9 @@ struct ExcFrame {
 /// reports an unexpected exception and powers off).
 using ExcHook = bool (*)(Exc kind, ExcFrame& frame);
 void set_exception_hook(ExcHook hook);
+/// The IRQ path of a guest with an interrupt controller (gic.hpp installs
+/// it): it runs for every IRQ exception, before the exception hook.
+void set_irq_hook(bool (*irq)(ExcFrame& frame));
 
 /// The parameter page the harness writes into this VM's memory: this VM's own token for the
 /// run (every VM gets another one) and a sub-test selector.

@@ -16,8 +16,10 @@ for id in $ids; do
 done
 join() { local IFS=,; echo "$*"; }
 
-grade() {  # grade <solution> <dir> <lab> <expect>
-    local dir=$root/$2
+# One build folder for every variant (and for every lab's proof: ctest runs them one at a
+# time): switching MV_SOLUTION recompiles only the lab files whose variant changed.
+grade() {  # grade <solution> <what> <lab> <expect>
+    local dir=$root/tree
     echo "== MV_SOLUTION='$1': lab $3 must score $4"
     cmake -S "$top" -B "$dir" -DMV_SOLUTION="$1" >/dev/null
     if ! cmake --build "$dir" -j2 --target "autograder-lab$3" >"$dir/build.log" 2>&1; then

@@ -49,6 +49,15 @@ template <typename R, typename... A>
 struct FakeSignature<R (*)(A......)> {
     using type = R(A...);
 };
+/// A member function's fake takes the object as its first argument.
+template <typename R, typename C, typename... A>
+struct FakeSignature<R (C::*)(A...)> {
+    using type = R(C*, A...);
+};
+template <typename R, typename C, typename... A>
+struct FakeSignature<R (C::*)(A...) const> {
+    using type = R(const C*, A...);
+};
 
 /// The fake installed for `Fn`, if any (one per wrapped function).
 #pragma GCC diagnostic push
@@ -57,6 +66,10 @@ template <auto Fn>
 struct Fakeable {
     using Signature = typename FakeSignature<decltype(Fn)>::type;
     static inline std::function<Signature> fake;
+    /// The real function (the wrapper's __real_), for a fake that watches and
+    /// passes on; set before main() by MV_FAKEABLE(_AS) (constant-initialized
+    /// to nullptr first, so no initialization order can lose it).
+    static inline Signature* real = nullptr;
 };
 #pragma GCC diagnostic pop
 
@@ -136,13 +149,20 @@ std::string vformat(const char* fmt, va_list ap);
 /// The wrapper of `fn` (a function of namespace mv, id its plain name), whose
 /// mangled name is `mangled`, with parameters `params` and their names `args`.
 /// Use it in namespace mv, at file scope of a lab's fakes file.
-#define MV_FAKEABLE(id, mangled, R, params, args)                                     \
+#define MV_FAKEABLE(id, mangled, R, params, args) MV_FAKEABLE_AS(&id, id, mangled, R, params, args)
+
+/// The same for any function `key` names (&Class::method, &arch::fn), with `id`
+/// a plain name for the wrapper. A member function's params start with the
+/// object: (RunQueues* self, Vcpu& v), or (const RunQueues* self) for a const one.
+#define MV_FAKEABLE_AS(key, id, mangled, R, params, args)                             \
     R mvtest_real_##id params __asm__("__real_" mangled);                             \
     R mvtest_wrap_##id params __asm__("__wrap_" mangled);                             \
     R mvtest_wrap_##id params {                                                       \
-        if (auto& fake = ::mvtest::Fakeable<&id>::fake) return fake args;             \
+        if (auto& fake = ::mvtest::Fakeable<key>::fake) return fake args;             \
         return mvtest_real_##id args;                                                 \
-    }
+    }                                                                                 \
+    [[maybe_unused]] static const bool mvtest_has_real_##id =                         \
+        (::mvtest::Fakeable<key>::real = &mvtest_real_##id, true);
 
 /// The same for a printf-like `fn(params..., const char* fmt, ...)`: the fake
 /// gets the formatted text as `fmt`; the real function gets "%s" and the text.

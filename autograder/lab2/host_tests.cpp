@@ -10,10 +10,12 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "fakes.hpp"
 #include "host_fixture.hpp"
 #include "kernel/hypercall.hpp"
 #include "kernel/waking.hpp"
@@ -38,19 +40,17 @@ namespace {
 
 std::string hex(u64 v) { return fake::hex(v); }
 
-// --- stand-ins, linked in with ld --wrap (autograder/lab2/CMakeLists.txt) ----------------
+// --- stand-ins, through the fakes of autograder/lab2/fakes.cpp ----------------------------
 
 // A model of the run queues: one deque per priority. It keeps the contract of
 // run_queues.hpp (queued, next) and notes a call that breaks a caller's side
 // of it (a priority changed while queued).
 namespace stand_in {
 
-bool queues = false;  // true: RunQueues::add/remove/rotate/pick are the model's
 std::deque<Vcpu*> q[RunQueues::PRIORITIES];
 std::vector<std::string> misuse;  // what the code under test did wrong, in order
 
-void reset(bool model_queues) {
-    queues = model_queues;
+void reset() {
     for (auto& d : q) d.clear();
     misuse.clear();
 }
@@ -116,46 +116,37 @@ void touch_unit(const char* what) {
     fake::cpu().event(what);
 }
 
+/// While alive: RunQueues::add/remove/rotate/pick are the model's (model_queues),
+/// and the VFP unit's save and load are watched (always).
+class Installed {
+public:
+    explicit Installed(bool model_queues) {
+        reset();
+        if (model_queues) {
+            add_.emplace([](RunQueues*, Vcpu& v) { add(v); });
+            remove_.emplace([](RunQueues*, Vcpu& v) { remove(v); });
+            rotate_.emplace([](RunQueues*, Vcpu& v) { rotate(v); });
+            pick_.emplace([](const RunQueues*) { return pick(); });
+        }
+    }
+
+private:
+    std::optional<mvtest::Fake<&RunQueues::add>> add_;
+    std::optional<mvtest::Fake<&RunQueues::remove>> remove_;
+    std::optional<mvtest::Fake<&RunQueues::rotate>> rotate_;
+    std::optional<mvtest::Fake<&RunQueues::pick>> pick_;
+    mvtest::Fake<&arch::vfp_save> save_{[](VfpState& s) {
+        touch_unit("vfp_save");
+        mvtest::Fakeable<&arch::vfp_save>::real(s);
+    }};
+    mvtest::Fake<&arch::vfp_load> load_{[](const VfpState& s) {
+        touch_unit("vfp_load");
+        mvtest::Fakeable<&arch::vfp_load>::real(s);
+    }};
+};
+
 }  // namespace stand_in
 }  // namespace
-
-// Every call to these from another object file comes here (ld --wrap); __real_ is the student's.
-#define MV_RQ_ADD _ZN2mv9RunQueues3addERNS_4VcpuE
-#define MV_RQ_REMOVE _ZN2mv9RunQueues6removeERNS_4VcpuE
-#define MV_RQ_ROTATE _ZN2mv9RunQueues6rotateERNS_4VcpuE
-#define MV_RQ_PICK _ZNK2mv9RunQueues4pickEv
-#define MV_VFP_SAVE _ZN2mv4arch8vfp_saveERNS_8VfpStateE
-#define MV_VFP_LOAD _ZN2mv4arch8vfp_loadERKNS_8VfpStateE
-#define MV_CAT(a, b) a##b
-#define MV_REAL(f) MV_CAT(__real_, f)
-#define MV_WRAP(f) MV_CAT(__wrap_, f)
-extern "C" {
-void MV_REAL(MV_RQ_ADD)(RunQueues*, Vcpu&);
-void MV_REAL(MV_RQ_REMOVE)(RunQueues*, Vcpu&);
-void MV_REAL(MV_RQ_ROTATE)(RunQueues*, Vcpu&);
-Vcpu* MV_REAL(MV_RQ_PICK)(const RunQueues*);
-void MV_REAL(MV_VFP_SAVE)(VfpState&);
-void MV_REAL(MV_VFP_LOAD)(const VfpState&);
-
-void MV_WRAP(MV_RQ_ADD)(RunQueues* self, Vcpu& v) { stand_in::queues ? stand_in::add(v) : MV_REAL(MV_RQ_ADD)(self, v); }
-void MV_WRAP(MV_RQ_REMOVE)(RunQueues* self, Vcpu& v) {
-    stand_in::queues ? stand_in::remove(v) : MV_REAL(MV_RQ_REMOVE)(self, v);
-}
-void MV_WRAP(MV_RQ_ROTATE)(RunQueues* self, Vcpu& v) {
-    stand_in::queues ? stand_in::rotate(v) : MV_REAL(MV_RQ_ROTATE)(self, v);
-}
-Vcpu* MV_WRAP(MV_RQ_PICK)(const RunQueues* self) {
-    return stand_in::queues ? stand_in::pick() : MV_REAL(MV_RQ_PICK)(self);
-}
-void MV_WRAP(MV_VFP_SAVE)(VfpState& s) {
-    stand_in::touch_unit("vfp_save");
-    MV_REAL(MV_VFP_SAVE)(s);
-}
-void MV_WRAP(MV_VFP_LOAD)(const VfpState& s) {
-    stand_in::touch_unit("vfp_load");
-    MV_REAL(MV_VFP_LOAD)(s);
-}
-}
 
 namespace {
 
@@ -165,7 +156,6 @@ struct Queues : ::testing::Test {
     std::unique_ptr<RunQueues> s = std::make_unique<RunQueues>();
     Vcpu v[8];
     void SetUp() override {
-        stand_in::reset(false);  // the real RunQueues
         for (u32 i = 0; i < 8; ++i) v[i].id = i;
     }
     Vcpu& at(u32 i, u32 prio) {
@@ -362,10 +352,11 @@ protected:
     // The run queues are the stand-in: these tests do not depend on run_queues.cpp.
     void SetUp() override {
         mvtest::HostTest::SetUp();
-        stand_in::reset(true);
+        installed.emplace(true);
         cpu().events.clear();
     }
-    void TearDown() override { stand_in::reset(false); }
+    void TearDown() override { installed.reset(); }
+    std::optional<stand_in::Installed> installed;
 
     void runnable(u32 i) {
         vcpu(i).state = VcpuState::runnable;

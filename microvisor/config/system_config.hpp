@@ -47,7 +47,26 @@ struct VmConfig {
     u32 params_gpa;          ///< the VM's parameter page (token, selector), 0 if none
     bool pmu;                ///< it may use the performance monitors (one VM at most)
     u32 table_quota;         ///< stage-2 tables it may hold (Lab 3 on): its map's and spare ones
+    /// The device SPIs it owns (Lab 4 on): physical SPI n reaches it as its
+    /// virtual SPI n, forwarded with the list register's HW bit. Each is one
+    /// VM's only, in 32..95, never the microvisor's PPIs (sysgen checks).
+    const u32* irqs = nullptr;
+    u32 nirqs = 0;
 };
+
+/// OKL4's virtual interrupt line between two VMs (Lab 4 on): VM `source`
+/// raises it (MV_CALL_VIRQ_RAISE, ORing a payload word in), VM `target` takes
+/// it as its virtual SPI `irq` and fetches the payload (MV_CALL_VIRQ_FETCH).
+/// A guest names a line by its index in SystemConfig::irq_lines (its handle).
+struct IrqLine {
+    u32 source;  ///< the VM id that may raise it
+    u32 target;  ///< the VM id that receives it
+    u32 irq;     ///< its virtual SPI in the target (32..95, no device SPI of the target's)
+};
+
+/// The most interrupt lines a system may have (sysgen refuses more): the
+/// microvisor may keep their payloads in a fixed array.
+inline constexpr u32 MAX_IRQ_LINES = 32;
 
 /// The most VMs a system may have (sysgen refuses more).
 inline constexpr u32 MAX_VMS = 8;
@@ -66,6 +85,8 @@ struct SystemConfig {
     u32 time_slice_us;       ///< the scheduler's time slice (lab 2 on)
     u64* table_storage;      ///< stage-2 table pool, 4 KiB-aligned (lab 3 on), else nullptr
     u32 table_pages;         ///< tables in table_storage: the sum of the VMs' quotas
+    const IrqLine* irq_lines = nullptr;  ///< the inter-VM interrupt lines (Lab 4 on), in description order
+    u32 nirq_lines = 0;                  ///< at most MAX_IRQ_LINES
 };
 
 /// Defined by the generated file of each system image.

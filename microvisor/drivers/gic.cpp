@@ -2,45 +2,61 @@
 // The physical GICv2: distributor and CPU interface (IHI 0048B, chapter 4).
 #include "drivers/gic.hpp"
 
+#include "drivers/gic_regs.hpp"
+
 namespace mv::gic {
 namespace {
 
-enum class Gicd : u32 {
-    CTLR = 0x000,        ///< distributor control: bit 0 forwards interrupts
-    ISENABLER = 0x100,   ///< set-enable, one bit per interrupt
-    ICENABLER = 0x180,   ///< clear-enable
-    IPRIORITYR = 0x400,  ///< priority, one byte per interrupt
-};
-enum class Gicc : u32 {
-    CTLR = 0x00,  ///< CPU interface control: bit 0 signals interrupts to the CPU
-    PMR = 0x04,   ///< priority mask: interrupts below (numerically above) it stay pending
-    IAR = 0x0c,   ///< interrupt acknowledge
-    EOIR = 0x10,  ///< end of interrupt
-};
-constexpr u32 MAX_IRQS = 1020;
+using regs::Gicc;
+using regs::Gicd;
 
-volatile u32& d(Gicd r, u32 index = 0) {
-    return *reinterpret_cast<volatile u32*>(GICD_BASE + static_cast<u32>(r) + 4 * index);
-}
+volatile u32& d(u32 offset) { return *reinterpret_cast<volatile u32*>(GICD_BASE + offset); }
+volatile u32& d(regs::Field f) { return d(f.offset); }
+volatile u8& d_byte(u32 offset) { return *reinterpret_cast<volatile u8*>(GICD_BASE + offset); }
 volatile u32& c(Gicc r) { return *reinterpret_cast<volatile u32*>(GICC_BASE + static_cast<u32>(r)); }
 
 }  // namespace
 
 void init() {
-    d(Gicd::CTLR) = 0;
-    for (u32 i = 0; i < MAX_IRQS / 32; ++i) d(Gicd::ICENABLER, i) = 0xffffffff;
-    d(Gicd::CTLR) = 1;
-    c(Gicc::PMR) = 0xff;
-    c(Gicc::CTLR) = 1;
+    d(static_cast<u32>(Gicd::CTLR)) = 0;
+    u32 n = regs::lines(d(static_cast<u32>(Gicd::TYPER)));
+    for (u32 id = 0; id < n; id += 32) {
+        d(regs::bit_field(Gicd::ICENABLER, id)) = 0xffffffff;
+        d(regs::bit_field(Gicd::ICPENDR, id)) = 0xffffffff;
+        d(regs::bit_field(Gicd::ICACTIVER, id)) = 0xffffffff;
+    }
+    d(static_cast<u32>(Gicd::CTLR)) = regs::GICD_CTLR_ENABLE;
+    c(Gicc::PMR) = regs::GICC_PMR_ALL;
+    c(Gicc::BPR) = 0;  // every priority bit is group priority: a higher priority always preempts
+    c(Gicc::CTLR) = regs::GICC_CTLR_ENABLE | regs::GICC_CTLR_EOIMODE;
 }
 
+void set_priority(u32 id, u8 prio) { d_byte(regs::byte_offset(Gicd::IPRIORITYR, id)) = prio; }
+
 void enable(u32 id, u8 prio) {
-    *(reinterpret_cast<volatile u8*>(GICD_BASE + static_cast<u32>(Gicd::IPRIORITYR)) + id) = prio;
-    d(Gicd::ISENABLER, id / 32) = 1u << (id % 32);
+    set_priority(id, prio);
+    regs::Field f = regs::bit_field(Gicd::ISENABLER, id);
+    d(f) = 1u << f.shift;  // write-1-to-set: the other bits are left alone
+}
+
+void disable(u32 id) {
+    regs::Field f = regs::bit_field(Gicd::ICENABLER, id);
+    d(f) = 1u << f.shift;
+}
+
+void route_to_cpu0(u32 id) { d_byte(regs::byte_offset(Gicd::ITARGETSR, id)) = 1u << 0; }
+
+void set_trigger(u32 id, Trigger t) {
+    regs::Field f = regs::config_field(id);
+    u32 edge = 2u << f.shift;  // bit 1 of the pair; bit 0 is reserved on GICv2
+    u32 v = d(f);
+    d(f) = t == Trigger::Edge ? v | edge : v & ~edge;
 }
 
 u32 ack() { return c(Gicc::IAR); }
 
 void eoi(u32 iar) { c(Gicc::EOIR) = iar; }
+
+void deactivate(u32 iar) { c(Gicc::DIR) = iar; }
 
 }  // namespace mv::gic

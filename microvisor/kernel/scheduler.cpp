@@ -151,7 +151,8 @@ void run_irq() {
     } else {
         kprintf("MV: unexpected interrupt %u ignored\n", id);
     }
-    gic::eoi(iar);
+    gic::eoi(iar);         // priority drop (the GIC runs with EOImode = 1: drivers/gic.hpp)
+    gic::deactivate(iar);  // handled here, not forwarded: inactive again
 }
 
 }  // namespace mv

@@ -157,12 +157,125 @@ u8* phys_to_virt(u32 pa) {
 
 }  // namespace mv::arch
 
-// The physical GIC (drivers/gic.hpp) of the fake machine: no interrupt is ever pending.
-#include "drivers/gic.hpp"
+// The physical GIC (drivers/gic.hpp) of the fake machine: arch/fake/gic_model.hpp.
+#include "gic_model.hpp"
+
+namespace mv::fake {
+namespace {
+
+GicModel the_gic;
+
+bool in_range(const char* call, u32 id, u32 first = 0) {
+    if (id >= first && id < GicModel::LINES) return true;
+    the_gic.problem(std::string("gic::") + call + "(" + hex(id) + "): no such interrupt" +
+                    (first == gic::SPI_FIRST ? " (SPIs only: 0x20 and up)" : ""));
+    return false;
+}
+
+}  // namespace
+
+GicModel& gic() { return the_gic; }
+void reset_gic() { the_gic = GicModel{}; }
+
+void GicModel::pend(u32 id) {
+    if (id < LINES) pending[id] = true;
+}
+
+u32 GicModel::highest_pending() const {
+    u32 ceiling = 0xff;  // GICC_PMR: every priority but the lowest
+    if (!running.empty()) ceiling = priority[running.back()];
+    u32 best = gic::SPURIOUS;
+    for (u32 id = 0; id < LINES; ++id)
+        if (pending[id] && enabled[id] && !active[id] && priority[id] < ceiling &&
+            (best == gic::SPURIOUS || priority[id] < priority[best]))
+            best = id;
+    return initialised ? best : gic::SPURIOUS;
+}
+
+void GicModel::problem(const std::string& what) {
+    if (problems.size() < MAX_PROBLEMS) problems.push_back(what);
+}
+
+}  // namespace mv::fake
 
 namespace mv::gic {
-void init() {}
-void enable(u32, u8) {}
-u32 ack() { return SPURIOUS; }
-void eoi(u32) {}
+
+void init() {
+    fake::GicModel& g = fake::the_gic;
+    g.enabled.fill(false);
+    g.pending.fill(false);
+    g.active.fill(false);
+    g.running.clear();
+    g.initialised = true;
+    fake::cpu().event("gic init");
+}
+
+void set_priority(u32 id, u8 prio) {
+    if (!fake::in_range("set_priority", id)) return;
+    fake::the_gic.priority[id] = prio;
+    fake::cpu().event("gic priority " + fake::hex(id) + " " + fake::hex(prio));
+}
+
+void enable(u32 id, u8 prio) {
+    if (!fake::in_range("enable", id)) return;
+    fake::the_gic.priority[id] = prio;
+    fake::the_gic.enabled[id] = true;
+    fake::cpu().event("gic enable " + fake::hex(id) + " prio " + fake::hex(prio));
+}
+
+void disable(u32 id) {
+    if (!fake::in_range("disable", id)) return;
+    fake::the_gic.enabled[id] = false;
+    fake::cpu().event("gic disable " + fake::hex(id));
+}
+
+void route_to_cpu0(u32 id) {
+    if (!fake::in_range("route_to_cpu0", id, SPI_FIRST)) return;
+    fake::the_gic.targets[id] = 1;
+    fake::cpu().event("gic route " + fake::hex(id) + " cpu0");
+}
+
+void set_trigger(u32 id, Trigger t) {
+    if (!fake::in_range("set_trigger", id, SPI_FIRST)) return;
+    fake::GicModel& g = fake::the_gic;
+    if (g.enabled[id]) g.problem("gic::set_trigger(" + fake::hex(id) + "): the interrupt is enabled");
+    g.trigger[id] = t;
+    fake::cpu().event("gic trigger " + fake::hex(id) + (t == Trigger::Edge ? " edge" : " level"));
+}
+
+u32 ack() {
+    fake::GicModel& g = fake::the_gic;
+    u32 id = g.highest_pending();
+    if (id == SPURIOUS) return SPURIOUS;
+    g.pending[id] = false;
+    g.active[id] = true;
+    g.running.push_back(id);
+    fake::cpu().event("gic ack " + fake::hex(id));
+    return id;  // an SGI's source CPU (bits 12:10) is CPU 0: 0
+}
+
+void eoi(u32 iar) {
+    fake::GicModel& g = fake::the_gic;
+    u32 id = iar & IAR_ID_MASK;
+    fake::cpu().event("gic eoi " + fake::hex(id));
+    if (g.running.empty() || g.running.back() != id)
+        g.problem("gic::eoi(" + fake::hex(iar) + "): not the last interrupt acknowledged whose priority still runs" +
+                  (g.running.empty() ? " (none runs)" : " (that is " + fake::hex(g.running.back()) + ")"));
+    else
+        g.running.pop_back();
+}
+
+void deactivate(u32 iar) {
+    fake::GicModel& g = fake::the_gic;
+    u32 id = iar & IAR_ID_MASK;
+    fake::cpu().event("gic dir " + fake::hex(id));
+    if (id >= fake::GicModel::LINES || !g.active[id]) {
+        g.problem("gic::deactivate(" + fake::hex(iar) + "): the interrupt is not active");
+        return;
+    }
+    for (u32 r : g.running)
+        if (r == id) g.problem("gic::deactivate(" + fake::hex(iar) + "): its priority was not dropped (eoi() first)");
+    g.active[id] = false;
+}
+
 }  // namespace mv::gic

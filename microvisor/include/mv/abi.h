@@ -65,7 +65,19 @@ extern "C" {
 /** Returns ::MV_OK in r0, the VM id in r1, the calling vCPU's id in r2 and
  *  the VM's number of vCPUs in r3. */
 #define MV_CALL_VM_INFO        0x86000003u
-/** Raise virtual interrupt line r1 of the caller (a line from the system description). */
+/** Lab 4 on: raise inter-VM interrupt line r1, ORing the payload word r2 into it.
+ *
+ *  A line (OKL4's virtual interrupt line) comes from an `[[irq_line]]` table
+ *  of the system description: it joins a source VM to a target VM, where it
+ *  is a virtual SPI. Its handle is the line's index among the description's
+ *  `[[irq_line]]` tables, in file order, from 0. Only the source raises it.
+ *  The payload accumulates (OR) until the target fetches it with
+ *  ::MV_CALL_VIRQ_FETCH; each raise makes the target's virtual SPI pending,
+ *  even with a payload of 0, and raises before the target takes it coalesce
+ *  into one interrupt, as an edge does.
+ *
+ *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS if r1 is not a line of the system,
+ *  or ::MV_DENIED if the caller's VM is not the line's source. */
 #define MV_CALL_VIRQ_RAISE     0x86000004u
 /** Send r3 bytes at guest-physical r2 on channel r1. */
 #define MV_CALL_CHANNEL_SEND   0x86000005u
@@ -92,6 +104,17 @@ extern "C" {
  *  mapped already, or ::MV_NO_MEMORY if the VM's quota of stage-2 tables is
  *  used up (the part of the range before it is mapped then; unmap it to undo). */
 #define MV_CALL_MEM_MAP        0x8600000Bu
+/** Lab 4 on: fetch and clear the payload of inter-VM interrupt line r1
+ *  (a handle as for ::MV_CALL_VIRQ_RAISE), which the caller's VM receives.
+ *
+ *  Returns ::MV_OK in r0 and the payload in r1, the OR of every payload
+ *  raised since the last fetch (0 if none); the line's payload is then 0.
+ *  ::MV_INVALID_PARAMETERS if r1 is not a line of the system, ::MV_DENIED if
+ *  the caller's VM is not the line's target (r1 is then 0 and the payload
+ *  stays). It neither acknowledges nor ends the virtual interrupt: the guest
+ *  does that at its CPU interface, as for any interrupt.
+ *  (Function 0xc stays unassigned: the attack guest probes it as unknown.) */
+#define MV_CALL_VIRQ_FETCH     0x8600000Du
 /** SMCCC "revision" query: major in r0, minor in r1. */
 #define MV_CALL_REVISION       0x8600FF03u
 /** @} */
@@ -101,7 +124,7 @@ extern "C" {
 #define MV_OK                   0
 #define MV_NOT_SUPPORTED       (-1) /**< unknown function ID */
 #define MV_INVALID_PARAMETERS  (-2) /**< an argument is out of range */
-#define MV_DENIED              (-3) /**< not allowed for this caller */
+#define MV_DENIED              (-3) /**< not allowed for this caller (a line it does not own, a mapped range) */
 #define MV_ALREADY_ON          (-4) /**< PSCI CPU_ON: the vCPU runs already */
 #define MV_INVALID_ADDRESS     (-9) /**< a guest buffer lies outside the caller's memory */
 #define MV_WOULD_BLOCK        (-10) /**< a channel queue is full or empty */

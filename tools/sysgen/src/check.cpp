@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Checks across a whole description: counts, overlaps, guest images, channels.
+// Checks across a whole description: counts, overlaps, guest images, channels, interrupts.
 #include "check.hpp"
 
 #include <algorithm>
@@ -182,6 +182,57 @@ void check_channels(const System& sys, Diagnostics& diag) {
     }
 }
 
+const Vm* find_vm(const System& sys, const std::string& name) {
+    for (const auto& vm : sys.vms)
+        if (vm.name == name) return &vm;
+    return nullptr;
+}
+
+// Lab 4: a device SPI goes to one VM; in each VM an SPI is one device's or one line's.
+void check_irqs(const System& sys, Diagnostics& diag) {
+    struct Owner {
+        const Vm* vm;
+        Where at;
+    };
+    std::map<u32, Owner> devices;  // physical SPI -> the VM that owns it
+    for (const auto& vm : sys.vms)
+        for (const Irq& irq : vm.irqs) {
+            auto [first, inserted] = devices.emplace(irq.id, Owner{&vm, irq.at});
+            if (inserted) continue;
+            if (first->second.vm == &vm)
+                diag.error(irq.at, "SPI " + std::to_string(irq.id) + " is listed twice in 'irqs' of VM '" +
+                                       vm.name + "' (first on " + line_of(first->second.at) + ")");
+            else
+                diag.error(irq.at, "SPI " + std::to_string(irq.id) + " is given to VM '" + vm.name +
+                                       "' and to VM '" + first->second.vm->name + "' (" +
+                                       line_of(first->second.at) + "): a device interrupt goes to one VM");
+        }
+
+    std::map<std::pair<const Vm*, u32>, Where> line_irqs;  // (target, virtual SPI) -> the line that has it
+    for (std::size_t i = 0; i < sys.irq_lines.size(); ++i) {
+        const IrqLine& line = sys.irq_lines[i];
+        if (i == max_irq_lines)
+            diag.error(line.at, "more than " + std::to_string(max_irq_lines) +
+                                    " interrupt lines (this is line number " + std::to_string(i + 1) + ")");
+        if (!line.valid) continue;
+        const Vm* from = find_vm(sys, line.from);
+        const Vm* to = find_vm(sys, line.to);
+        if (!from) diag.error(line.from_at, "interrupt line from VM '" + line.from + "' that does not exist");
+        if (!to) diag.error(line.to_at, "interrupt line to VM '" + line.to + "' that does not exist");
+        if (from && from == to) diag.error(line.to_at, "interrupt line from VM '" + line.from + "' to itself");
+        if (!from || !to || from == to) continue;
+        const std::string spi = "SPI " + std::to_string(line.irq.id);
+        auto device = devices.find(line.irq.id);
+        if (device != devices.end() && device->second.vm == to)
+            diag.error(line.irq.at, spi + " of VM '" + to->name + "' is its device interrupt already (" +
+                                        line_of(device->second.at) + ")");
+        auto [first, inserted] = line_irqs.emplace(std::make_pair(to, line.irq.id), line.irq.at);
+        if (!inserted)
+            diag.error(line.irq.at, spi + " of VM '" + to->name + "' is another interrupt line's already (" +
+                                        line_of(first->second) + ")");
+    }
+}
+
 }  // namespace
 
 void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
@@ -190,6 +241,7 @@ void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
     check_tables(sys, diag);
     for (auto& vm : sys.vms) check_image(vm, options, diag);
     check_channels(sys, diag);
+    check_irqs(sys, diag);
 }
 
 }  // namespace sysgen

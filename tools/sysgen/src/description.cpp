@@ -251,6 +251,40 @@ private:
     bool failed_ = false;
 };
 
+/// Why interrupt `id` cannot be a VM's SPI (device or line), or "" if it can.
+std::string spi_problem(std::int64_t id) {
+    const std::string n = std::to_string(id);
+    if (id < 0) return "interrupt " + n + " does not exist";
+    if (id < 16) return "interrupt " + n + " is an SGI (0-15)";
+    if (id == 25) return "interrupt 25 is the microvisor's own (PPI 25, the GIC maintenance interrupt)";
+    if (id == 26) return "interrupt 26 is the microvisor's own (PPI 26, the HYP timer)";
+    if (id == 27) return "interrupt 27 is every vCPU's virtual timer (PPI 27), not a device's";
+    if (id < first_spi) return "interrupt " + n + " is a PPI (16-31), private to a CPU";
+    if (id > last_spi) return "SPI " + n + " is beyond the 64 SPIs of a VM's distributor";
+    return "";
+}
+
+/// Reads an interrupt ID that must be an SPI of a VM; reports why not at `at`.
+std::optional<Irq> read_spi(const toml::node& node, std::string_view what, Diagnostics& diag) {
+    const Where at = where(node.source());
+    if (!node.is_integer()) {
+        diag.error(at, std::string(what) + " must be an integer interrupt ID, not " +
+                           std::string(type_name(node.type())));
+        return std::nullopt;
+    }
+    const std::int64_t id = node.as_integer()->get();
+    if (std::string problem = spi_problem(id); !problem.empty()) {
+        diag.error(at, problem + ": " + std::string(what) + " must be an SPI from " + std::to_string(first_spi) +
+                           " to " + std::to_string(last_spi));
+        return std::nullopt;
+    }
+    return Irq{at, static_cast<u32>(id)};
+}
+
+std::string lab4_only(std::string_view what) {
+    return std::string(what) + " need a system of Lab 4 on ([system] lab = 4): earlier labs have no virtual GIC";
+}
+
 /// "2 MiB (0x200000)": how a granule is named in messages.
 std::string granule_name(u64 granule) {
     return granule == block_size ? "2 MiB (0x200000)" : "4 KiB (0x1000)";
@@ -306,9 +340,24 @@ Region read_region(const toml::table& table, Diagnostics& diag, u64 granule) {
     return r;
 }
 
-Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule) {
-    Fields f(table, "[[vm]]", {"name", "image", "vcpus", "priority", "on_fault", "pmu", "spare_tables", "region"},
-             diag);
+void read_irqs(Fields& f, Vm& vm, u32 lab, Diagnostics& diag) {
+    const toml::node* node = f.find("irqs", false);
+    if (!node) return;
+    vm.irqs_at = f.at("irqs");
+    const toml::array* array = node->as_array();
+    if (!array) {
+        f.error(vm.irqs_at, "'irqs' must be an array of SPI numbers, such as [33], not " +
+                                std::string(type_name(node->type())));
+        return;
+    }
+    if (lab < 4 && !array->empty()) f.error(vm.irqs_at, lab4_only("device interrupts ('irqs')"));
+    for (const toml::node& element : *array)
+        if (auto irq = read_spi(element, "each of 'irqs'", diag)) vm.irqs.push_back(*irq);
+}
+
+Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule, u32 lab) {
+    Fields f(table, "[[vm]]",
+             {"name", "image", "vcpus", "priority", "on_fault", "pmu", "spare_tables", "region", "irqs"}, diag);
     Vm vm;
     vm.at = f.at();
     vm.name = f.name("name").value_or("");
@@ -340,6 +389,7 @@ Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule) {
     for (const toml::table* region : f.tables("region", "[[vm.region]]"))
         vm.regions.push_back(read_region(*region, diag, granule));
     if (!has_regions) f.error(vm.at, "VM '" + vm.name + "' has no [[vm.region]]");
+    read_irqs(f, vm, lab, diag);
     return vm;
 }
 
@@ -359,6 +409,25 @@ Channel read_channel(const toml::table& table, Diagnostics& diag) {
     c.message_size = static_cast<u32>(f.integer("message_size", 1, 65536).value_or(2048));
     c.valid = !f.failed();
     return c;
+}
+
+IrqLine read_irq_line(const toml::table& table, u32 lab, Diagnostics& diag) {
+    Fields f(table, "[[irq_line]]", {"from", "to", "irq"}, diag);
+    IrqLine line;
+    line.at = f.at();
+    if (lab < 4) f.error(line.at, lab4_only("interrupt lines ([[irq_line]])"));
+    line.from = f.string("from", true).value_or("");
+    line.from_at = f.at("from");
+    line.to = f.string("to", true).value_or("");
+    line.to_at = f.at("to");
+    if (const toml::node* node = f.find("irq", true)) {
+        if (auto irq = read_spi(*node, "'irq' (the line's interrupt in VM 'to')", diag))
+            line.irq = *irq;
+        else
+            line.valid = false;
+    }
+    line.valid = line.valid && !f.failed();
+    return line;
 }
 
 void read_system(const toml::table& table, System& sys, Diagnostics& diag) {
@@ -395,7 +464,7 @@ std::optional<System> read_description(const std::filesystem::path& file, Diagno
     }
 
     System sys;
-    Fields f(root, "the top level", {"system", "vm", "channel"}, diag);
+    Fields f(root, "the top level", {"system", "vm", "channel", "irq_line"}, diag);
     if (const toml::node* node = f.find("system", false)) {
         if (const toml::table* table = node->as_table())
             read_system(*table, sys, diag);
@@ -406,9 +475,12 @@ std::optional<System> read_description(const std::filesystem::path& file, Diagno
         f.error(Where{1, 1}, "missing [system] table");
     }
     const u64 granule = sys.lab >= 3 ? 4 * KiB : block_size;  // Lab 3's Stage2 maps pages
-    for (const toml::table* table : f.tables("vm", "[[vm]]")) sys.vms.push_back(read_vm(*table, diag, granule));
+    for (const toml::table* table : f.tables("vm", "[[vm]]"))
+        sys.vms.push_back(read_vm(*table, diag, granule, sys.lab));
     for (const toml::table* table : f.tables("channel", "[[channel]]"))
         sys.channels.push_back(read_channel(*table, diag));
+    for (const toml::table* table : f.tables("irq_line", "[[irq_line]]"))
+        sys.irq_lines.push_back(read_irq_line(*table, sys.lab, diag));
     return sys;
 }
 

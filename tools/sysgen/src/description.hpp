@@ -27,6 +27,11 @@ inline constexpr u64 param_page_size = 4 * KiB;     // the last page of a VM's f
 inline constexpr std::size_t max_vms = 8;
 inline constexpr u32 max_vcpus_per_vm = 8;
 inline constexpr u32 max_vcpus_total = 16;
+// Lab 4: each VM's virtual distributor has 64 SPIs, IDs 32..95; a VM owns a
+// device SPI under its physical ID; an inter-VM line is a virtual SPI of its target.
+inline constexpr u32 first_spi = 32;
+inline constexpr u32 last_spi = 95;
+inline constexpr std::size_t max_irq_lines = 32;  // config/system_config.hpp's MAX_IRQ_LINES
 
 enum class MemKind { Ram, Device };
 enum class FaultPolicy { Reflect, Stop };
@@ -46,6 +51,12 @@ struct Region {
     u64 pa_end() const { return pa + size; }
 };
 
+/// An interrupt ID as written in the description, with where.
+struct Irq {
+    Where at;
+    u32 id = 0;
+};
+
 struct Vm {
     Where at;  ///< the [[vm]] table
     std::string name;
@@ -60,6 +71,8 @@ struct Vm {
     Where pmu_at;
     u32 spare_tables = 4;      ///< stage-2 tables beyond its map's, for splits (Lab 3 on)
     std::vector<Region> regions;
+    std::vector<Irq> irqs;     ///< device SPIs it owns (Lab 4 on), valid ones only
+    Where irqs_at;
 
     // Filled in by check_system() from the guest files.
     std::filesystem::path elf_path;
@@ -89,6 +102,15 @@ struct Channel {
     bool valid = true;
 };
 
+/// OKL4's virtual interrupt line: VM `from` raises it, VM `to` takes it as virtual SPI `irq` (Lab 4 on).
+struct IrqLine {
+    Where at;
+    std::string from, to;
+    Where from_at, to_at;
+    Irq irq;
+    bool valid = true;
+};
+
 struct System {
     Where at;  ///< the [system] table
     std::string name;
@@ -99,6 +121,7 @@ struct System {
     u32 time_slice_us = 1000;  ///< the scheduler's time slice (lab 2 on)
     std::vector<Vm> vms;
     std::vector<Channel> channels;
+    std::vector<IrqLine> irq_lines;  ///< in file order: a line's handle is its index
 };
 
 /// "0x48000000", as addresses are written in messages and outputs.

@@ -7,6 +7,7 @@
 #include "arch/armv7/psr.hpp"
 #include "arch/armv7/vfp_state.hpp"
 #include "lib/types.hpp"
+#include "vdev/list_registers.hpp"
 
 namespace mv {
 
@@ -34,6 +35,7 @@ public:
     bool queued = false;           ///< in a run queue
     u32 priority = 0;              ///< effective priority: the VM's, or 0 while waived
     u64 overrun = 0;               ///< counter ticks it ran past its last slice (in HYP): its next one is shorter
+    VgicCpu vgic{};                ///< its virtual CPU interface (Lab 4)
 
     /// The guest's CPSR at the trap.
     u32 cpsr() const { return frame.spsr; }

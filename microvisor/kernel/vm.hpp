@@ -5,6 +5,7 @@
 #include "config/system_config.hpp"
 #include "lib/types.hpp"
 #include "mm/stage2.hpp"
+#include "vdev/vgic.hpp"
 #include "vdev/vpl011.hpp"
 
 namespace mv {
@@ -27,6 +28,7 @@ public:
     bool at_line_start = true;       ///< console prefixing
     u64 cntvoff = 0;                 ///< the VM's virtual counter offset: time starts at 0 for it
     Vpl011 uart;                     ///< its emulated PL011 (registered by Lab 3)
+    Vgic vgic;                       ///< its virtual GIC distributor (Lab 4)
 
     u32 id() const { return config->id; }
     const char* name() const { return config->name; }

@@ -6,7 +6,9 @@ Sizes come from the demo image (guest sections .vm.* and the boot stack left
 out). Lines count the microvisor core as this build compiles it: microvisor/
 (arch/armv7, config, kernel, mm, vdev, drivers, lib, include, staging) with each lab file taken
 from where the build took it (reference-solution/ in a reference build).
-Writes <build>/size.json. --check fails above 32 KiB of .text or 5,000 lines.
+Writes <build>/size.json. --check fails above 32 KiB of .text or 5,000 lines
+of code: lines that are neither blank nor comments, the measure of OKL4's
+9.8 KLOC (SLOCCount's). All lines are reported too.
 """
 import argparse
 import json
@@ -19,7 +21,7 @@ TOP = Path(__file__).resolve().parent.parent
 CORE_DIRS = ["arch/armv7", "config", "kernel", "mm", "vdev", "drivers", "lib", "include", "staging"]
 SUFFIXES = {".cpp", ".hpp", ".h", ".S", ".ld"}
 TEXT_TARGET = 32 * 1024
-LINES_TARGET = 5000
+LINES_TARGET = 5000  # lines of code, as OKL4's 9.8 KLOC counts them
 
 
 def sections(elf):
@@ -78,12 +80,12 @@ def main():
     for name, value in [(".text", text), (".rodata", rodata), (".data", data), (".bss", bss)]:
         print(f"{name:<14}{value:>10}")
     print(f"lines: {total} in {files} files ({code} without blank lines and comments)")
-    print(f"targets: .text <= {TEXT_TARGET} bytes, lines <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
+    print(f"targets: .text <= {TEXT_TARGET} bytes, lines of code <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
     out = args.build_dir / "size.json"
     out.write_text(json.dumps({"text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,
                                "code_lines": code, "files": files}, indent=2) + "\n")
     print(f"written: {out}")
-    if args.check and (text > TEXT_TARGET or total > LINES_TARGET):
+    if args.check and (text > TEXT_TARGET or code > LINES_TARGET):
         print("size: over target")
         return 1
     return 0

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "gic_model.hpp"
 #include "kernel/console.hpp"
 
 namespace mv::fake {
@@ -63,6 +64,7 @@ Cpu& cpu() { return the_cpu; }
 void reset_cpu() {
     the_cpu = Cpu{};
     std::memset(the_ram.get(), 0, RAM_SIZE);
+    reset_gic();
 }
 
 u8* ram() { return the_ram.get(); }
@@ -158,7 +160,6 @@ u8* phys_to_virt(u32 pa) {
 }  // namespace mv::arch
 
 // The physical GIC (drivers/gic.hpp) of the fake machine: arch/fake/gic_model.hpp.
-#include "gic_model.hpp"
 
 namespace mv::fake {
 namespace {

@@ -18,6 +18,14 @@ const VmConfig vm_configs[] = {
     {.name = "c", .id = 2, .entry = fake::RAM_BASE, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
      .regions = ram, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0},
 };
+// Inter-VM interrupt lines (Lab 4's unit tests, unit/irq_lines_test.cpp): handles 0-3.
+// Their SPIs are both ends of each word of SPIs (32-63, 64-95).
+const IrqLine irq_line_table[] = {
+    {.source = 0, .target = 1, .irq = 32},  // a -> b
+    {.source = 1, .target = 0, .irq = 63},  // b -> a
+    {.source = 2, .target = 0, .irq = 64},  // c -> a
+    {.source = 0, .target = 2, .irq = 95},  // a -> c
+};
 Vm vm_pool[3];
 Vcpu vcpu_pool[4];
 
@@ -26,6 +34,6 @@ Vcpu vcpu_pool[4];
 const SystemConfig system_config = {.name = "host-test-lab2", .ram_base = 0x40000000, .ram_size = 0x40000000,
                                     .vms = vm_configs, .nvms = 3, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool,
                                     .nvcpus = 4, .lab = 2, .time_slice_us = 1000, .table_storage = nullptr,
-                                    .table_pages = 0};
+                                    .table_pages = 0, .irq_lines = irq_line_table, .nirq_lines = 4};
 
 }  // namespace mv

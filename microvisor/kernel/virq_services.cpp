@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // What Lab 4's virtual interrupts offer guests: the emulated GIC distributor
-// at 0x0800_0000 (vdev/vgic.hpp). Its registers are banked per vCPU: the
-// accessing one is the vCPU that trapped.
+// at 0x0800_0000 (vdev/vgic.hpp), whose registers are banked per vCPU (the
+// accessing one is the vCPU that trapped), and the inter-VM interrupt lines
+// (kernel/irq_lines.hpp).
+#include "kernel/irq_lines.hpp"
 #include "kernel/registry.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vm.hpp"
+#include "mv/abi.h"
 
 namespace mv {
 namespace {
@@ -12,8 +15,18 @@ namespace {
 u32 gicd_read(Vm& vm, u32 offset, u32 size) { return vm.vgic.read(current_vcpu().id, offset, size); }
 void gicd_write(Vm& vm, u32 offset, u32 size, u32 value) { vm.vgic.write(current_vcpu().id, offset, size, value); }
 
+void hc_virq_raise(Vcpu& vcpu) { vcpu.r(0) = static_cast<u32>(irq_line_raise(*vcpu.vm, vcpu.r(1), vcpu.r(2))); }
+
+void hc_virq_fetch(Vcpu& vcpu) {
+    u32 payload = 0;
+    vcpu.r(0) = static_cast<u32>(irq_line_fetch(*vcpu.vm, vcpu.r(1), payload));
+    vcpu.r(1) = payload;
+}
+
 }  // namespace
 
 MV_MMIO_DEVICE(gicd, VGICD_BASE, VGICD_SIZE, gicd_read, gicd_write);
+MV_VENDOR_CALL(MV_CALL_VIRQ_RAISE, hc_virq_raise);
+MV_VENDOR_CALL(MV_CALL_VIRQ_FETCH, hc_virq_fetch);
 
 }  // namespace mv

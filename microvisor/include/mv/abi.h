@@ -77,7 +77,8 @@ extern "C" {
  *  into one interrupt, as an edge does.
  *
  *  Returns ::MV_OK, ::MV_INVALID_PARAMETERS if r1 is not a line of the system,
- *  or ::MV_DENIED if the caller's VM is not the line's source. */
+ *  or ::MV_DENIED if the caller's VM is not the line's source (a failed raise
+ *  changes nothing), in r0; r1-r3 are left as they were. */
 #define MV_CALL_VIRQ_RAISE     0x86000004u
 /** Send r3 bytes at guest-physical r2 on channel r1. */
 #define MV_CALL_CHANNEL_SEND   0x86000005u
@@ -110,8 +111,8 @@ extern "C" {
  *  Returns ::MV_OK in r0 and the payload in r1, the OR of every payload
  *  raised since the last fetch (0 if none); the line's payload is then 0.
  *  ::MV_INVALID_PARAMETERS if r1 is not a line of the system, ::MV_DENIED if
- *  the caller's VM is not the line's target (r1 is then 0 and the payload
- *  stays). It neither acknowledges nor ends the virtual interrupt: the guest
+ *  the caller's VM is not the line's target (after either, r1 is 0 and the
+ *  payload stays); r2 and r3 are left as they were. It neither acknowledges nor ends the virtual interrupt: the guest
  *  does that at its CPU interface, as for any interrupt.
  *  (Function 0xc stays unassigned: the attack guest probes it as unknown.) */
 #define MV_CALL_VIRQ_FETCH     0x8600000Du

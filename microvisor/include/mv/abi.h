@@ -112,8 +112,9 @@ extern "C" {
  *  raised since the last fetch (0 if none); the line's payload is then 0.
  *  ::MV_INVALID_PARAMETERS if r1 is not a line of the system, ::MV_DENIED if
  *  the caller's VM is not the line's target (after either, r1 is 0 and the
- *  payload stays); r2 and r3 are left as they were. It neither acknowledges nor ends the virtual interrupt: the guest
- *  does that at its CPU interface, as for any interrupt.
+ *  payload stays); r2 and r3 are left as they were. It neither acknowledges
+ *  nor ends the virtual interrupt: the guest does that at its CPU interface,
+ *  as for any interrupt.
  *  (Function 0xc stays unassigned: the attack guest probes it as unknown.) */
 #define MV_CALL_VIRQ_FETCH     0x8600000Du
 /** SMCCC "revision" query: major in r0, minor in r1. */

@@ -25,6 +25,7 @@ const IrqLine irq_line_table[] = {
     {.source = 1, .target = 0, .irq = 63},  // b -> a
     {.source = 2, .target = 0, .irq = 64},  // c -> a
     {.source = 0, .target = 2, .irq = 95},  // a -> c
+    {.source = 0, .target = 1, .irq = 33},  // past nirq_lines, no line: a limit check that reads it fails its test
 };
 Vm vm_pool[3];
 Vcpu vcpu_pool[4];

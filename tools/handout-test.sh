@@ -17,7 +17,12 @@ if grep -n -e 'reference-solution' -e 'SOLUTION=reference' -e 'catchup-kit' -e '
     fail "the student README describes the instructor's tree (the lines above)"
 fi
 cmake --preset default | grep "Lab files"
-cmake --build --preset default >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; exit 1; }
+# What make grade and make qemu build: every lab's autograder (with the images) and mv-run.
+targets=(--target mv-run)
+for id in $(python3 -c 'import json; print(" ".join(str(l["id"]) for l in json.load(open("labs/manifest.json"))["labs"]))'); do
+    targets+=(--target "autograder-lab$id")
+done
+cmake --build --preset default "${targets[@]}" >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log"; exit 1; }
 python3 tools/grade.py --manifest labs/manifest.json --build-dir build/default --expect zero | tail -n 2
 # make qemu: Lab 1's system, its first stub, status 3, and a line that says why.
 set +e

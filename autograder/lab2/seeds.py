@@ -24,7 +24,7 @@ SEEDS = [
     Seed('kernel/waking.cpp',
          'if (current != nullptr && current->state == VcpuState::runnable && slice_over) run_queues.rotate(*current);',
          '',
-         'no preemption at the end of a slice', quick=True),
+         'no preemption at the end of a slice'),
     Seed('kernel/waiting.cpp',
          'if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_ISTATUS) != 0) return;',
          'if ((ctl & CNTV_CTL_ENABLE) != 0 && (ctl & CNTV_CTL_IMASK) != 0) return;',

@@ -12,7 +12,7 @@ SEEDS = [
     Seed('mm/stage2.cpp',
          'if (a.write) d |= lpae::S2AP_W;',
          'd |= lpae::S2AP_W;',
-         'everything writable', quick=True),
+         'everything writable'),
     Seed('mm/stage2.cpp',
          'arch::flush_vmid_tlb(vmid_);   // ... no TLB keeps the old entry ...',
          '',

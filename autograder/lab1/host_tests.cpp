@@ -54,11 +54,7 @@ constexpr u32 T = psr::T, F = psr::F, I = psr::I, A = psr::A, E = psr::E, J = ps
 constexpr u32 RAM = mvtest::RAM_BASE, RAM_END = mvtest::RAM_BASE + mvtest::RAM_SIZE;
 constexpr u32 SCTLR_V = 1u << 13, SCTLR_EE = 1u << 25, SCTLR_TE = 1u << 30;
 
-std::string hex(u32 v) {
-    char b[16];
-    snprintf(b, sizeof b, "%#x", v);
-    return b;
-}
+std::string hex(u32 v) { return fake::hex(v); }
 
 // A correct decode_hsr, for the tests of its callers (they must not depend on the student's).
 Hsr good_decode(u32 raw) {

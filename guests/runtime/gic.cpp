@@ -2,6 +2,8 @@
 // The guest's GICv2 driver: see gic.hpp.
 #include "gic.hpp"
 
+#include "drivers/gic_regs.hpp"
+
 namespace guest::gic {
 namespace {
 
@@ -9,13 +11,16 @@ constexpr u32 MAX_IRQS = 96;  // what a VM's distributor has (TYPER says; more a
 constexpr u32 MAX_CPUS = 8;
 constexpr u32 HISTORY = 64;
 
-// Distributor registers (IHI 0048B table 4-1) and CPU interface registers (table 4-2).
-enum : u32 {
-    D_CTLR = 0x000, D_TYPER = 0x004, D_ISENABLER = 0x100, D_ICENABLER = 0x180, D_ISPENDR = 0x200,
-    D_ICPENDR = 0x280, D_ICACTIVER = 0x380, D_IPRIORITYR = 0x400, D_ITARGETSR = 0x800, D_ICFGR = 0xc00,
-    D_SGIR = 0xf00,
-};
-enum : u32 { C_CTLR = 0x00, C_PMR = 0x04, C_BPR = 0x08, C_IAR = 0x0c, C_EOIR = 0x10 };
+// The register map is the microvisor's (drivers/gic_regs.hpp), as offsets.
+using mv::gic::regs::at;
+using mv::gic::regs::Gicc;
+using mv::gic::regs::Gicd;
+constexpr u32 D_CTLR = at(Gicd::CTLR), D_TYPER = at(Gicd::TYPER), D_ISENABLER = at(Gicd::ISENABLER),
+              D_ICENABLER = at(Gicd::ICENABLER), D_ISPENDR = at(Gicd::ISPENDR), D_ICACTIVER = at(Gicd::ICACTIVER),
+              D_IPRIORITYR = at(Gicd::IPRIORITYR), D_ITARGETSR = at(Gicd::ITARGETSR), D_ICFGR = at(Gicd::ICFGR),
+              D_SGIR = at(Gicd::SGIR);
+constexpr u32 C_CTLR = at(Gicc::CTLR), C_PMR = at(Gicc::PMR), C_BPR = at(Gicc::BPR), C_IAR = at(Gicc::IAR),
+              C_EOIR = at(Gicc::EOIR);
 
 Handler handlers[MAX_IRQS];
 u32 counts[MAX_CPUS][MAX_IRQS];

@@ -13,14 +13,23 @@ namespace mv::gic::regs {
 enum class Gicd : u32 {
     CTLR = 0x000,        ///< 4.3.1: bit 0 forwards pending interrupts to the CPU interfaces
     TYPER = 0x004,       ///< 4.3.2: ITLinesNumber in bits 4:0 (32 * (N + 1) interrupt IDs)
+    IIDR = 0x008,        ///< 4.3.3: implementer and revision
+    IGROUPR = 0x080,     ///< 4.3.4: group, 1 bit per ID
     ISENABLER = 0x100,   ///< 4.3.5: set-enable, 1 bit per ID (write 1 to enable)
     ICENABLER = 0x180,   ///< 4.3.6: clear-enable, 1 bit per ID (write 1 to disable)
+    ISPENDR = 0x200,     ///< 4.3.7: set-pending, 1 bit per ID
     ICPENDR = 0x280,     ///< 4.3.8: clear-pending, 1 bit per ID
+    ISACTIVER = 0x300,   ///< 4.3.9: set-active, 1 bit per ID
     ICACTIVER = 0x380,   ///< 4.3.10: clear-active, 1 bit per ID
     IPRIORITYR = 0x400,  ///< 4.3.11: priority, 1 byte per ID (byte-accessible)
     ITARGETSR = 0x800,   ///< 4.3.12: CPU targets, 1 byte per ID (byte-accessible; 0-31 read-only)
     ICFGR = 0xc00,       ///< 4.3.13: configuration, 2 bits per ID (bit 1 of the pair: edge)
+    SGIR = 0xf00,        ///< 4.3.15: software-generated interrupts (write-only)
+    CPENDSGIR = 0xf10,   ///< 4.3.16: clear SGI pending, 1 byte per SGI, 1 bit per source CPU
+    SPENDSGIR = 0xf20,   ///< 4.3.17: set SGI pending, the same layout
 };
+/// A register's offset as a number, for code that computes with offsets.
+constexpr u32 at(Gicd r) { return static_cast<u32>(r); }
 
 /// CPU interface registers (IHI 0048B 4.4, Table 4-2), offsets from GICC_BASE.
 /// The interface is 8 KiB: GICC_DIR sits in its second page.
@@ -32,6 +41,7 @@ enum class Gicc : u32 {
     EOIR = 0x0010,  ///< 4.4.5: end of interrupt (priority drop; also deactivation unless EOImode)
     DIR = 0x1000,   ///< 4.4.15: deactivate (when EOImode is 1)
 };
+constexpr u32 at(Gicc r) { return static_cast<u32>(r); }
 
 inline constexpr u32 GICD_CTLR_ENABLE = 1u << 0;  ///< 4.3.1 (no Security Extensions: EnableGrp0)
 inline constexpr u32 GICD_TYPER_ITLINES = 0x1f;   ///< 4.3.2: ITLinesNumber

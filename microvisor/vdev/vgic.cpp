@@ -2,28 +2,19 @@
 // The virtual GIC distributor: interrupt state and the GICD registers (IHI 0048B 4.3).
 #include "vdev/vgic.hpp"
 
+#include "drivers/gic_regs.hpp"
+
 namespace mv {
 namespace {
 
-/// GICD registers (IHI 0048B table 4-1).
-enum Reg : u32 {
-    CTLR = 0x000,
-    TYPER = 0x004,
-    IIDR = 0x008,
-    IGROUPR = 0x080,     ///< IGROUPR to ICACTIVER: a bit per interrupt, 0x80 bytes each
-    ISENABLER = 0x100,
-    ICENABLER = 0x180,
-    ISPENDR = 0x200,
-    ICPENDR = 0x280,
-    ISACTIVER = 0x300,
-    ICACTIVER = 0x380,
-    IPRIORITYR = 0x400,  ///< a byte per interrupt
-    ITARGETSR = 0x800,   ///< a byte per interrupt
-    ICFGR = 0xc00,       ///< two bits per interrupt
-    SGIR = 0xf00,
-    CPENDSGIR = 0xf10,   ///< a byte per SGI: a bit per source CPU
-    SPENDSGIR = 0xf20,
-};
+/// The GICD registers, as offsets (the map is drivers/gic_regs.hpp's).
+using gic::regs::at;
+using gic::regs::Gicd;
+constexpr u32 CTLR = at(Gicd::CTLR), TYPER = at(Gicd::TYPER), IIDR = at(Gicd::IIDR), IGROUPR = at(Gicd::IGROUPR),
+              ISENABLER = at(Gicd::ISENABLER), ICENABLER = at(Gicd::ICENABLER), ISPENDR = at(Gicd::ISPENDR),
+              ICPENDR = at(Gicd::ICPENDR), ISACTIVER = at(Gicd::ISACTIVER), ICACTIVER = at(Gicd::ICACTIVER),
+              IPRIORITYR = at(Gicd::IPRIORITYR), ITARGETSR = at(Gicd::ITARGETSR), ICFGR = at(Gicd::ICFGR),
+              SGIR = at(Gicd::SGIR), CPENDSGIR = at(Gicd::CPENDSGIR), SPENDSGIR = at(Gicd::SPENDSGIR);
 constexpr u32 BITS_PER_REGION = 0x80;
 constexpr u32 ITLINES = VGIC_WORDS - 1;    ///< TYPER.ITLinesNumber: 32 * (N + 1) interrupts
 constexpr u32 TYPER_CPUS_SHIFT = 5;        ///< TYPER.CPUNumber, bits 7:5: CPUs - 1

@@ -43,6 +43,10 @@ set(MV_LAB2_STAND_IN staging/one_at_a_time.cpp)
 # Lab 3 (vMMU): each VM's own Stage2, its memory calls, the emulated PL011.
 set(MV_LAB3_ADDS kernel/memory_services.cpp kernel/vm_memory.cpp mm/table_pool.cpp vdev/vpl011.cpp)
 set(MV_LAB3_STAND_IN staging/coarse_map.cpp)
+# Lab 4 (vIRQ): the virtual distributor, its hypercalls and MMIO registers, and
+# the glue that makes the list registers follow a vCPU (kernel/virq.cpp). Below
+# Lab 4 an image has no virtual interrupts: nothing stands in for them.
+set(MV_LAB4_ADDS kernel/virq.cpp kernel/virq_services.cpp vdev/vgic.cpp)
 
 # The glob is checked again at each build: unpacking or removing catchup/ reconfigures.
 file(GLOB MV_CATCHUP_FILE CONFIGURE_DEPENDS ${MV_TOP}/catchup/catchup.cmake)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The system description of Lab 2's host tests: three VMs, four vCPUs, `lab = 2`.
+// The system description of the host tests of Labs 2 and 4: three VMs, four vCPUs, interrupt lines, `lab` of the autograder.
 #include "host_fixture.hpp"
 #include "config/system_config.hpp"
 
@@ -34,7 +34,7 @@ Vcpu vcpu_pool[4];
 
 const SystemConfig system_config = {.name = "host-test-lab2", .ram_base = 0x40000000, .ram_size = 0x40000000,
                                     .vms = vm_configs, .nvms = 3, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool,
-                                    .nvcpus = 4, .lab = 2, .time_slice_us = 1000, .table_storage = nullptr,
+                                    .nvcpus = 4, .lab = MV_TEST_SYSTEM_LAB, .time_slice_us = 1000, .table_storage = nullptr,
                                     .table_pages = 0, .irq_lines = irq_line_table, .nirq_lines = 4};
 
 }  // namespace mv

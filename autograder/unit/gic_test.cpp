@@ -159,8 +159,8 @@ TEST_F(FakeGic, HypTimerInterruptIsDroppedThenDeactivated) {
     std::vector<std::string> seen;
     for (const auto& e : cpu().events)
         if (e.rfind("gic ", 0) == 0 || e.rfind("write CNTHP_CTL", 0) == 0) seen.push_back(e);
-    const std::vector<std::string> want = {"gic ack 0x1a", "write CNTHP_CTL 0x0", "gic eoi 0x1a", "gic dir 0x1a"};
-    EXPECT_EQ(seen, want) << "run_irq(): ack, disarm the HYP timer, eoi(), then deactivate()";
+    const std::vector<std::string> want = {"gic ack 0x1a", "gic eoi 0x1a", "write CNTHP_CTL 0x0", "gic dir 0x1a"};
+    EXPECT_EQ(seen, want) << "run_irq(): ack, eoi(), disarm the HYP timer, then deactivate()";
     EXPECT_TRUE(model().problems.empty()) << problems();
     EXPECT_FALSE(model().active[gic::PPI_HYP_TIMER]) << "the HYP timer's interrupt must end inactive";
 }

@@ -338,31 +338,4 @@ TEST_F(VgicTest, ActiveSpiBelongsToTheVcpuThatActivatedIt) {
     EXPECT_EQ(hex(ready0[1]), hex(1u << 8)) << "inactive again and pending: either vCPU it targets may take it";
 }
 
-/// The registry's entry of the distributor, or nullptr.
-const MmioDevice* gicd_device() {
-    for (u32 i = 0; i < registry().ndevices; ++i)
-        if (std::string(registry().device[i].name) == "gicd") return &registry().device[i];
-    return nullptr;
-}
-
-TEST_F(VgicTest, TheMmioDeviceIsRegistered) {
-    const MmioDevice* d = gicd_device();
-    ASSERT_NE(d, nullptr) << "kernel/virq_services.cpp registers the distributor as MMIO device \"gicd\"";
-    EXPECT_EQ(hex(d->base), hex(0x08000000)) << "the guest's GICD";
-    EXPECT_EQ(hex(d->size), hex(0x1000));
-}
-
-class VgicMmio : public mvtest::HostTest {};
-
-TEST_F(VgicMmio, TheAccessingVcpuIsTheOneThatTrapped) {
-    const MmioDevice* d = gicd_device();
-    ASSERT_NE(d, nullptr);
-    vm(0).vgic.reset(vm(0).config->vcpus);
-    switch_to(vcpu(1));  // VM 0's second vCPU
-    EXPECT_EQ(hex(d->read(vm(0), ITARGETSR, 4)), hex(0x02020202)) << "vCPU 1 of VM 0 reads its own ITARGETSR0";
-    d->write(vm(0), ISENABLER, 4, 1u << 27);
-    EXPECT_EQ(hex(vm(0).vgic.read(1, ISENABLER, 4)), hex(1u << 27)) << "its write went to vCPU 1's bank";
-    EXPECT_EQ(hex(vm(0).vgic.read(0, ISENABLER, 4)), hex(0)) << "not to vCPU 0's";
-}
-
 }  // namespace

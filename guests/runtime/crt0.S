@@ -80,8 +80,13 @@ guest_vectors:
 
 @ Each handler stores LR and SPSR of its mode, then r0-r12, so the C++ side
 @ sees an ExcFrame {r0-r12, lr, spsr} it may change; RFE returns through it.
-    .macro  handler name, kind, mode
+@ An interrupt's LR is the instruction it interrupted + 4 (ARM ARM B1.8.3):
+@ its handler takes the 4 off first, so that RFE resumes that instruction.
+    .macro  handler name, kind, mode, back=0
 \name:
+    .if \back
+    sub     lr, lr, #\back
+    .endif
     srsdb   sp!, #\mode
     push    {r0-r12}
     mov     r0, #\kind
@@ -95,8 +100,8 @@ guest_vectors:
     handler vec_svc,   2, 0x13
     handler vec_pabt,  3, 0x17
     handler vec_dabt,  4, 0x17
-    handler vec_irq,   6, 0x12
-    handler vec_fiq,   7, 0x11
+    handler vec_irq,   6, 0x12, 4
+    handler vec_fiq,   7, 0x11, 4
 vec_reset:
     mov     r0, #0
     mov     r1, #0

@@ -53,6 +53,16 @@ void set_trigger(u32 id, Trigger t) {
     d(f) = t == Trigger::Edge ? v | edge : v & ~edge;
 }
 
+bool active(u32 id) {
+    regs::Field f = regs::bit_field(Gicd::ISACTIVER, id);
+    return (d(f) >> f.shift & 1) != 0;
+}
+
+void set_active(u32 id, bool on) {
+    regs::Field f = regs::bit_field(on ? Gicd::ISACTIVER : Gicd::ICACTIVER, id);
+    d(f) = 1u << f.shift;
+}
+
 u32 ack() { return c(Gicc::IAR); }
 
 void eoi(u32 iar) { c(Gicc::EOIR) = iar; }

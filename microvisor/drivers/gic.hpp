@@ -58,6 +58,11 @@ void set_priority(u32 id, u8 prio);
 void route_to_cpu0(u32 id);
 /// Configure SPI `id` (32 and up) as level-sensitive or edge-triggered; set it while it is disabled.
 void set_trigger(u32 id, Trigger t);
+/// Whether interrupt `id` is active (GICD_ISACTIVER).
+bool active(u32 id);
+/// Make interrupt `id` active or inactive (GICD_ISACTIVER, GICD_ICACTIVER):
+/// how a hypervisor keeps a forwarded interrupt's state per vCPU.
+void set_active(u32 id, bool on);
 /// Acknowledge the highest-priority pending interrupt: GICC_IAR (ID in bits 9:0,
 /// SPURIOUS if none). The interrupt is now active and its priority running.
 u32 ack();

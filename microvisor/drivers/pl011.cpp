@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// PL011 UART: polled transmit.
+// PL011 UART: polled transmit; receive by interrupt once the scheduler runs.
 #include "drivers/pl011.hpp"
 
 namespace mv::pl011 {
@@ -7,8 +7,11 @@ namespace {
 
 enum class Reg : u32 {
     DR = 0x00,  ///< data register
-    FR = 0x18,  ///< flag register
+    FR = 0x18,    ///< flag register
+    IMSC = 0x38,  ///< interrupt mask set/clear
 };
+constexpr u32 IMSC_RXIM = 1u << 4;  ///< receive
+constexpr u32 IMSC_RTIM = 1u << 6;  ///< receive timeout: a character waits below the FIFO's level
 constexpr u32 FR_TXFF = 1u << 5;  ///< transmit FIFO full
 constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
 
@@ -34,4 +37,5 @@ void console_putc(char c) {
     pl011::putc(c);
 }
 int console_getc() { return pl011::getc(); }
+void console_rx_interrupt_on() { pl011::reg(pl011::Reg::IMSC) = pl011::IMSC_RXIM | pl011::IMSC_RTIM; }
 }  // namespace mv

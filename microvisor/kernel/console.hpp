@@ -19,6 +19,11 @@ void console_putc(char c);
 /// The next character typed on the physical console, or -1 if there is none.
 int console_getc();
 
+/// The physical console interrupts (CONSOLE_IRQ) when a character arrives.
+void console_rx_interrupt_on();
+/// The physical console's receive interrupt: SPI 1 of the virt board.
+inline constexpr u32 CONSOLE_IRQ = 33;
+
 /// printf to the console. A guest line left open (no '\n' yet) is ended first.
 void kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

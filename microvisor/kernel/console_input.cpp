@@ -4,6 +4,8 @@
 
 #include "config/system_config.hpp"
 #include "kernel/console.hpp"
+#include "kernel/registry.hpp"
+#include "kernel/vm.hpp"
 
 namespace mv {
 namespace {
@@ -15,7 +17,19 @@ bool escape = false;
 u8 queue[64];  // typed, not yet read by the VM with the focus
 u32 head = 0, count = 0;
 
+// The physical UART's receive interrupt (the scheduler enables it): input
+// waits. With virtual interrupts (Lab 4), the emulated UART of the VM with
+// the focus raises its own.
+bool on_console_irq(u32) {
+    console_input_poll();
+    if (const VirqOps* ops = registry().virq; ops != nullptr && focus < system_config.nvms)
+        ops->console_input(system_config.vm_pool[focus]);
+    return true;
+}
+
 }  // namespace
+
+MV_IRQ_HANDLER(CONSOLE_IRQ, on_console_irq);
 
 u32 console_input_focus() { return focus; }
 

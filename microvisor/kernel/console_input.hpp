@@ -8,8 +8,9 @@
 namespace mv {
 
 /// Move what was typed on the physical console into the input queue of the
-/// VM with the focus, handling Ctrl-A <n>. Called on every read and on every
-/// timer tick, so the focus moves even while no VM reads.
+/// VM with the focus, handling Ctrl-A <n>. Called on every read, and (Lab 2
+/// on, where the scheduler turns the console's interrupt on) on every
+/// interrupt of the physical UART, so the focus moves even while no VM reads.
 void console_input_poll();
 
 /// The next character typed for VM `vm_id`, or -1 if none waits (or the VM

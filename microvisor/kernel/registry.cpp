@@ -23,6 +23,12 @@ HypercallFn Registry::psci_call(u32 function_id) const {
     return nullptr;
 }
 
+IrqHandler Registry::irq_handler(u32 id) const {
+    for (u32 i = 0; i < nirqs; ++i)
+        if (irq[i].id == id) return irq[i].fn;
+    return nullptr;
+}
+
 bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
     return hsr.ec == Ec::dabt_lower && the_registry.emulate_mmio != nullptr && the_registry.emulate_mmio(vcpu, hsr);
 }
@@ -71,6 +77,22 @@ RegisterMmioEmulator::RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)) {
         fail("two MMIO emulators");
     else
         the_registry.emulate_mmio = fn;
+}
+
+RegisterIrqHandler::RegisterIrqHandler(u32 id, IrqHandler fn) {
+    if (the_registry.irq_handler(id) != nullptr)
+        fail("two handlers for one physical interrupt");
+    else if (the_registry.nirqs == Registry::IRQ_HANDLERS)
+        fail("more interrupt handlers than Registry::IRQ_HANDLERS");
+    else
+        the_registry.irq[the_registry.nirqs++] = {id, fn};
+}
+
+RegisterVirq::RegisterVirq(const VirqOps& ops) {
+    if (the_registry.virq != nullptr)
+        fail("two sets of virtual interrupt operations");
+    else
+        the_registry.virq = &ops;
 }
 
 }  // namespace mv

@@ -8,6 +8,8 @@
 //   MV_VENDOR_CALL(MV_CALL_VCPU_YIELD, hc_vcpu_yield);  // kernel/vcpu_services.cpp
 //   MV_PSCI_CALL(PSCI_CPU_ON, hc_cpu_on);               // kernel/vcpu_services.cpp
 //   MV_MMIO_DEVICE(pl011, VPL011_BASE, VPL011_SIZE, uart_read, uart_write);
+//   MV_IRQ_HANDLER(gic::PPI_VIRT_TIMER, on_virtual_timer);  // kernel/virq.cpp
+//   MV_VIRQ(virq_ops);                                     // kernel/virq.cpp
 //
 // A registration is a static object whose constructor fills the tables
 // below before mv_main() runs (boot.S runs the constructors). A system image
@@ -42,6 +44,33 @@ struct MmioDevice {
     void (*write)(Vm& vm, u32 offset, u32 size, u32 value);
 };
 
+/// A physical interrupt's handler, called with it acknowledged and its
+/// priority dropped. It returns true if the microvisor is done with it (it
+/// is deactivated), false if it was forwarded to a guest, whose virtual EOI
+/// deactivates it through the list register's HW bit.
+using IrqHandler = bool (*)(u32 id);
+
+struct IrqEntry {
+    u32 id;
+    IrqHandler fn;
+};
+
+/// Lab 4's virtual interrupts, as the rest of the kernel reaches them: the
+/// scheduler calls these at the points of a vCPU's life where the virtual CPU
+/// interface must follow it (kernel/virq.cpp).
+struct VirqOps {
+    void (*boot)();                     ///< run_start(): the physical interrupts it needs on
+    void (*vm_started)(Vm& vm);         ///< vm_start(), vm_reset(): a distributor as the board resets it
+    void (*enter)(Vcpu& v);             ///< v's guest goes on (after every trap and IRQ): its list registers
+    void (*leave)(Vcpu& v);             ///< v leaves the CPU (after save_context)
+    void (*take)(Vcpu& v);              ///< v takes the CPU (after restore_context)
+    bool (*pending)(Vcpu& v);           ///< an interrupt would end v's WFI now
+    bool (*waits_for_device)();         ///< some VM may still be woken by a device (idle's deadlock check)
+    void (*device_line)(Vm& vm, u32 id, bool high);  ///< an emulated device's interrupt output
+    void (*console_input)(Vm& vm);      ///< the console typed something for vm: its UART's line
+    IrqHandler forward;                 ///< a physical interrupt no handler claimed: a VM's device
+};
+
 /// A PSCI function ID and its handler.
 struct PsciCall {
     u32 function_id;
@@ -53,6 +82,7 @@ struct Registry final {
     static constexpr u32 VENDOR_CALLS = 16;   ///< vendor function numbers 0..15
     static constexpr u32 PSCI_CALLS = 8;
     static constexpr u32 MMIO_DEVICES = 8;
+    static constexpr u32 IRQ_HANDLERS = 8;
 
     TrapHandler trap[TRAP_CLASSES] = {};      ///< by exception class; nullptr: none
     HypercallFn vendor[VENDOR_CALLS] = {};    ///< by function number (MV_CALL_* & 0xffff); nullptr: none
@@ -60,6 +90,9 @@ struct Registry final {
     u32 npsci = 0;
     MmioDevice device[MMIO_DEVICES] = {};     ///< the first ndevices are used
     u32 ndevices = 0;
+    IrqEntry irq[IRQ_HANDLERS] = {};       ///< the first nirqs are used
+    u32 nirqs = 0;
+    const VirqOps* virq = nullptr;        ///< Lab 4 on; nullptr: no virtual interrupts
     /// Lab 3's MMIO emulation (kernel/mmio.cpp), once registered: the abort
     /// handler of Lab 1 offers it every stage-2 data abort first.
     bool (*emulate_mmio)(Vcpu& vcpu, const Hsr& hsr) = nullptr;
@@ -68,6 +101,8 @@ struct Registry final {
 
     /// The handler of PSCI function `function_id`, or nullptr.
     HypercallFn psci_call(u32 function_id) const;
+    /// The handler of physical interrupt `id`, or nullptr.
+    IrqHandler irq_handler(u32 id) const;
 };
 
 /// The registry of this image (read-only once the registrations ran; the
@@ -84,6 +119,8 @@ struct RegisterVendorCall { RegisterVendorCall(u32 function_id, HypercallFn fn);
 struct RegisterPsciCall { RegisterPsciCall(u32 function_id, HypercallFn fn); };
 struct RegisterMmioDevice { explicit RegisterMmioDevice(const MmioDevice& d); };
 struct RegisterMmioEmulator { explicit RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)); };
+struct RegisterIrqHandler { RegisterIrqHandler(u32 id, IrqHandler fn); };
+struct RegisterVirq { explicit RegisterVirq(const VirqOps& ops); };
 
 }  // namespace mv
 
@@ -103,5 +140,9 @@ struct RegisterMmioEmulator { explicit RegisterMmioEmulator(bool (*fn)(Vcpu&, co
 /// Register an emulated device at guest-physical [base, base + size).
 #define MV_MMIO_DEVICE(name, base, size, read, write) \
     static const ::mv::RegisterMmioDevice MV_REG_NAME { ::mv::MmioDevice{#name, (base), (size), (read), (write)} }
+/// Register `fn` for physical interrupt `id` (the scheduler enables it at boot).
+#define MV_IRQ_HANDLER(id, fn) static const ::mv::RegisterIrqHandler MV_REG_NAME { (id), (fn) }
+/// Register the virtual interrupts' operations (Lab 4).
+#define MV_VIRQ(ops) static const ::mv::RegisterVirq MV_REG_NAME { (ops) }
 /// Register the MMIO emulator (Lab 3).
 #define MV_MMIO_EMULATOR(fn) static const ::mv::RegisterMmioEmulator MV_REG_NAME { (fn) }

@@ -22,6 +22,10 @@ void run_stop(Vcpu& v);
 /// `v`, the running vCPU, executed WFI (wfe = false) or WFE (wfe = true).
 void run_wait(Vcpu& v, bool wfe);
 
+/// An interrupt became pending for `v` (Lab 4): a blocked vCPU becomes
+/// runnable, a waived one gets its VM's priority back. Others stay as they are.
+void run_wake(Vcpu& v);
+
 /// A trap was handled: before HYP exit, run whichever vCPU should run now.
 /// Cheap when nothing changed: the running vCPU goes on.
 void run_after_trap();

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The scheduler (Lab 2 on): the glue between traps, the HYP timer and Lab 2's
-// pieces (RunQueues, save/restore_context, on_hyp_timer, block_until_event, VFP).
+// pieces (RunQueues, save/restore_context, on_hyp_timer, block_until_event, VFP),
+// and the physical interrupts. Lab 4's virtual interrupts follow a vCPU on
+// and off the CPU through the registry's VirqOps.
 #include "kernel/scheduler.hpp"
 
 #include "arch.hpp"
 #include "drivers/gic.hpp"
 #include "kernel/console.hpp"
-#include "kernel/console_input.hpp"
 #include "kernel/context.hpp"
+#include "kernel/registry.hpp"
 #include "kernel/run.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/system.hpp"
@@ -47,11 +49,13 @@ u64 earliest_deadline() {
     return earliest;
 }
 
-// Nothing may run: sleep in WFI until a timer deadline wakes somebody.
+const VirqOps* virq() { return registry().virq; }
+
+// Nothing may run: sleep in WFI until a timer deadline or an interrupt wakes somebody.
 void idle() {
     end_if_all_finished();
     u64 deadline = earliest_deadline();
-    if (deadline == NEVER) {
+    if (deadline == NEVER && (virq() == nullptr || !virq()->waits_for_device())) {
         kprintf("MV: every vCPU waits and no timer is armed to wake any of them: stopping\n");
         for (u32 i = 0; i < system_config.nvms; ++i) {
             Vm& vm = system_config.vm_pool[i];
@@ -73,10 +77,22 @@ void run_start() {
     if (slice_ticks == 0) slice_ticks = 1;
     gic::init();
     gic::enable(gic::PPI_HYP_TIMER, 0x80);
+    const Registry& r = registry();
+    for (u32 i = 0; i < r.nirqs; ++i) {
+        u32 id = r.irq[i].id;
+        if (id >= gic::SPI_FIRST) {
+            gic::set_trigger(id, gic::Trigger::Level);
+            gic::route_to_cpu0(id);
+        }
+        gic::enable(id, 0x80);
+    }
+    console_rx_interrupt_on();
+    if (virq() != nullptr) virq()->boot();
     run_queues.clear();
     u64 epoch = now();  // every VM's time starts together
     for (u32 i = 0; i < system_config.nvms; ++i) vm_start(system_config.vm_pool[i], epoch);
     reschedule();
+    if (virq() != nullptr) virq()->enter(*running_vcpu());
 }
 
 void run_ready(Vcpu& v) {
@@ -92,13 +108,30 @@ void run_stop(Vcpu& v) {
 void run_wait(Vcpu& v, bool wfe) {
     if (wfe)
         vcpu_yield(v);  // no SEV tracking: a WFE gives the CPU away and comes back
+    else if (virq() != nullptr && virq()->pending(v))
+        return;  // an interrupt for it is pending: WFI ends at once
     else
         block_until_event(v);
     changed = true;
 }
 
+void run_wake(Vcpu& v) {
+    u32 own = v.vm->config->priority;
+    if (v.state == VcpuState::blocked) {
+        v.state = VcpuState::runnable;
+    } else if (v.state != VcpuState::runnable || v.priority == own) {
+        return;
+    } else {
+        run_queues.remove(v);  // waived: the interrupt ends the waiver
+    }
+    v.priority = own;
+    run_queues.add(v);
+    changed = true;
+}
+
 void run_after_trap() {
     if (changed) reschedule();
+    if (virq() != nullptr) virq()->enter(*running_vcpu());  // its list registers filled
 }
 
 void reschedule() {
@@ -106,6 +139,7 @@ void reschedule() {
     Vcpu* running = running_vcpu();  // whose GuestContext is live in the hardware
     if (running != nullptr && next != running) {
         save_context(*running);
+        if (virq() != nullptr) virq()->leave(*running);
         forget_running();
         running = nullptr;
     }
@@ -115,6 +149,7 @@ void reschedule() {
     }
     if (next != running) {
         restore_context(*next);
+        if (virq() != nullptr) virq()->take(*next);
         switch_to(*next);  // now the running vCPU
         vfp_trap_update(*next);
         // A slice less what it overran the last one by (a long hypercall, say):
@@ -134,8 +169,9 @@ void run_irq() {
     u32 iar = gic::ack();
     u32 id = iar & gic::IAR_ID_MASK;
     if (id == gic::SPURIOUS) return;
+    gic::eoi(iar);  // priority drop (the GIC runs with EOImode = 1: drivers/gic.hpp)
+    bool done = true;
     if (id == gic::PPI_HYP_TIMER) {
-        console_input_poll();  // Ctrl-A <n> moves the focus even if no VM reads
         // The timer's output is a level: it stays asserted until the timer is
         // disarmed. reschedule() arms it again.
         arch::write<reg::CNTHP_CTL>(0);
@@ -148,11 +184,14 @@ void run_irq() {
             slice_end = t + slice_ticks;       // the tick is taken: a new slice, whoever runs it
         }
         changed = true;
+    } else if (IrqHandler handler = registry().irq_handler(id); handler != nullptr) {
+        done = handler(id);
+    } else if (virq() != nullptr) {
+        done = virq()->forward(id);  // a device's interrupt, of the VM that owns it
     } else {
         kprintf("MV: unexpected interrupt %u ignored\n", id);
     }
-    gic::eoi(iar);         // priority drop (the GIC runs with EOImode = 1: drivers/gic.hpp)
-    gic::deactivate(iar);  // handled here, not forwarded: inactive again
+    if (done) gic::deactivate(iar);  // handled here, not forwarded: inactive again
 }
 
 }  // namespace mv

@@ -46,6 +46,7 @@ void Vcpu::reset(u32 entry) {
     ctx = GuestContext{};
     ctx.sctlr = guest_reset_sctlr();
     vfp = VfpState{};
+    vgic = VgicCpu{};
     if (vfp_owner == this) vfp_owner = nullptr;  // the unit holds the old registers: not ours any more
     priority = vm != nullptr ? vm->config->priority : 0;
     overrun = 0;

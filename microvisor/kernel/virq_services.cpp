@@ -6,16 +6,31 @@
 #include "kernel/irq_lines.hpp"
 #include "kernel/registry.hpp"
 #include "kernel/system.hpp"
+#include "kernel/virq.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"
 
 namespace mv {
 namespace {
 
-u32 gicd_read(Vm& vm, u32 offset, u32 size) { return vm.vgic.read(current_vcpu().id, offset, size); }
-void gicd_write(Vm& vm, u32 offset, u32 size, u32 value) { vm.vgic.write(current_vcpu().id, offset, size, value); }
+u32 gicd_read(Vm& vm, u32 offset, u32 size) {
+    virq_sync();  // the guest may have taken or ended some since the last entry
+    return vm.vgic.read(current_vcpu().id, offset, size);
+}
 
-void hc_virq_raise(Vcpu& vcpu) { vcpu.r(0) = static_cast<u32>(irq_line_raise(*vcpu.vm, vcpu.r(1), vcpu.r(2))); }
+void gicd_write(Vm& vm, u32 offset, u32 size, u32 value) {
+    virq_sync();
+    vm.vgic.write(current_vcpu().id, offset, size, value);
+    virq_wake(vm);  // an SGI, a set-pending or an enable may be for a vCPU that waits
+}
+
+void hc_virq_raise(Vcpu& vcpu) {
+    u32 handle = vcpu.r(1);
+    virq_sync();
+    i32 status = irq_line_raise(*vcpu.vm, handle, vcpu.r(2));
+    if (status == MV_OK) virq_wake(system_config.vm_pool[system_config.irq_lines[handle].target]);
+    vcpu.r(0) = static_cast<u32>(status);
+}
 
 void hc_virq_fetch(Vcpu& vcpu) {
     u32 payload = 0;

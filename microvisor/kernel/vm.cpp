@@ -7,6 +7,7 @@
 #include "arch.hpp"
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/registry.hpp"
 #include "kernel/run.hpp"
 #include "kernel/system.hpp"
 #include "kernel/vcpu.hpp"
@@ -24,6 +25,11 @@ void stop_vcpus(Vm& vm, VcpuState state) {
     }
 }
 
+// Lab 4: the VM's interrupt controller as the board resets it.
+void reset_virq(Vm& vm) {
+    if (const VirqOps* ops = registry().virq) ops->vm_started(vm);
+}
+
 void start_boot_vcpu(Vm& vm) {
     Vcpu& boot = vm.vcpus[0];
     boot.reset(vm.config->entry);
@@ -38,6 +44,7 @@ void vm_start(Vm& vm, u64 epoch) {
     vm.state = VmState::running;
     vm.cntvoff = epoch;                        // the VM's virtual count starts at 0
     arch::flush_guest_tlb();                   // the VMID may have been used by an earlier map
+    reset_virq(vm);
     start_boot_vcpu(vm);
 }
 
@@ -56,6 +63,7 @@ void vm_reset(Vm& vm) {
     stop_vcpus(vm, VcpuState::off);
     for (u32 c = 0; c < vm.config->vcpus; ++c)
         if (&vm.vcpus[c] == running_vcpu()) forget_running();  // its hardware state is stale now
+    reset_virq(vm);
     start_boot_vcpu(vm);
     kprintf("MV: VM %u (%s) reset\n", vm.id(), vm.name());
 }

@@ -1,97 +1,71 @@
 // SPDX-License-Identifier: MIT
-// The list registers: the distributor's interrupts in and out of GICH.
+// Lab 4: the list registers, the distributor's interrupts in and out of GICH
+// (vdev/list_registers.hpp; book: Lab 4). The distributor (vdev/vgic.hpp)
+// holds every interrupt's state between an exit and the next entry; here it
+// meets the hardware: arch::gich_read/gich_write and the fields of
+// arch/armv7/gich_regs.hpp (IHI 0048B 5.3.11 for an LR).
 #include "vdev/list_registers.hpp"
 
 #include "gich.hpp"
+#include "lib/lab_todo.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 
 namespace mv {
-namespace {
 
-constexpr u32 KEY_ID_BITS = 7;  // a candidate's sort key: inactive (bit 15), priority (14:7), ID (6:0)
-static_assert(VGIC_IRQS <= (1u << KEY_ID_BITS));
-
-u32 key(const Virq& x) { return (x.active ? 0 : 1u << 15) | (u32{x.priority} << KEY_ID_BITS) | x.id; }
-
-u32 encode(const Virq& x) {
-    u32 lr = x.id | (u32{x.priority} >> 3) << gich::LR_PRIORITY_SHIFT | (x.group1 ? gich::LR_GRP1 : 0) |
-             (x.pending ? gich::LR_PENDING : 0) | (x.active ? gich::LR_ACTIVE : 0);
-    if (x.phys != 0) return lr | gich::LR_HW | u32{x.phys} << gich::LR_PHYS_SHIFT;
-    if (x.id < VGIC_SGIS) lr |= u32{x.source} << gich::LR_CPUID_SHIFT;
-    return x.level || x.more ? lr | gich::LR_EOI : lr;
-}
-
-u32 lr_reg(u32 i) { return gich::LR0 + 4 * i; }
-
-}  // namespace
-
+// Before vCPU v (of VM v.vm, index v.id) enters its guest.
+//  - The hardware has (GICH_VTR.ListRegs + 1) list registers.
+//  - The candidates are the interrupts v.vm->vgic.ready(v.id, ...) reports;
+//    vgic.virq(v.id, id) tells what each is.
+//  - The best of them fill LRs 0, 1, ...: active ones first, then by priority
+//    (lower value first), then by lower ID. How you find the best N is
+//    yours to choose (ready() may report up to 96).
+//  - Each one placed: tell the distributor (vgic.to_lr) before you encode it,
+//    then write the LR: virtual ID; priority bits 7:3 in the LR's 27:23;
+//    group 1 bit; pending and active state; then either
+//      forwarded (virq.phys != 0): HW = 1 and the physical ID in bits 19:10,
+//        and never pending and active at once (an active one goes in active only);
+//      or an SGI: the source vCPU in bits 12:10; and the EOI bit (maintenance
+//        when the guest ends it) for a level-sensitive interrupt or an SGI that
+//        is pending from another source too.
+//  - LRs this flush leaves empty but the last one filled (v.vgic.used) are
+//    written 0; v.vgic.used becomes the number filled now.
+//  - GICH_HCR = En, plus UIE if some candidate did not fit: the maintenance
+//    interrupt brings the guest back here when there is room.
 void vgic_flush(Vcpu& v) {
-    Vgic& g = v.vm->vgic;
-    u32 nlr = (arch::gich_read(gich::VTR) & gich::VTR_LISTREGS_MASK) + 1;
-    u32 ready[VGIC_WORDS];
-    g.ready(v.id, ready);
-    // The nlr best candidates, sorted by key; `more` if some did not fit.
-    u16 best[gich::MAX_LRS];
-    u32 n = 0;
-    bool more = false;
-    for (u32 w = 0; w < VGIC_WORDS; ++w) {
-        for (u32 bits = ready[w]; bits != 0; bits &= bits - 1) {
-            u32 k = key(g.virq(v.id, 32 * w + static_cast<u32>(__builtin_ctz(bits))));
-            if (n == nlr) {
-                more = true;
-                if (k > best[n - 1]) continue;
-                --n;  // the worst of them makes room
-            }
-            u32 i = n++;
-            for (; i > 0 && best[i - 1] > k; --i) best[i] = best[i - 1];
-            best[i] = static_cast<u16>(k);
-        }
-    }
-    for (u32 i = 0; i < n; ++i) {
-        Virq x = g.virq(v.id, best[i] & ((1u << KEY_ID_BITS) - 1));
-        if (x.phys != 0 && x.active) x.pending = false;  // HW = 1 has no pending-and-active: after the EOI
-        g.to_lr(v.id, x);
-        arch::gich_write(lr_reg(i), encode(x));
-    }
-    for (u32 i = n; i < v.vgic.used; ++i) arch::gich_write(lr_reg(i), 0);
-    v.vgic.used = n;
-    // UIE: the maintenance interrupt when at most one LR is still valid (the
-    // hardware has at least 2: QEMU 4, GIC-400 4), so there is room again.
-    arch::gich_write(gich::HCR, gich::HCR_EN | (more ? gich::HCR_UIE : 0));
+    MV_LAB_TODO(4);
 }
 
+// After vCPU v's guest stopped (a trap, an interrupt): each of the
+// v.vgic.used LRs the last flush filled goes back to the distributor with
+// vgic.from_lr(v.id, id, source, pending, active), as the guest left it; an
+// SGI's source is the LR's CPUID field (HW = 0 only; 0 otherwise). The LRs
+// themselves stay as they are.
 void vgic_sync(Vcpu& v) {
-    Vgic& g = v.vm->vgic;
-    for (u32 i = 0; i < v.vgic.used; ++i) {
-        u32 lr = arch::gich_read(lr_reg(i));
-        u32 id = lr & gich::LR_ID_MASK;
-        u32 source = (lr & gich::LR_HW) == 0 && id < VGIC_SGIS ? (lr >> gich::LR_CPUID_SHIFT) & gich::LR_CPUID_MASK : 0;
-        g.from_lr(v.id, id, source, (lr & gich::LR_PENDING) != 0, (lr & gich::LR_ACTIVE) != 0);
-    }
+    MV_LAB_TODO(4);
 }
 
+// v leaves the CPU, after vgic_sync: keep what the guest's CPU interface holds
+// (GICH_VMCR, GICH_APR) in v.vgic; then write 0 to the LRs it used
+// (v.vgic.used becomes 0) and to GICH_HCR: no maintenance interrupt for a
+// vCPU that is not on the CPU.
 void vgic_save(Vcpu& v) {
-    v.vgic.vmcr = arch::gich_read(gich::VMCR);
-    v.vgic.apr = arch::gich_read(gich::APR);
-    for (u32 i = 0; i < v.vgic.used; ++i) arch::gich_write(lr_reg(i), 0);
-    v.vgic.used = 0;
-    arch::gich_write(gich::HCR, 0);  // no maintenance interrupt for a vCPU that is not there
+    MV_LAB_TODO(4);
 }
 
+// v takes the CPU, before vgic_flush: its GICH_VMCR and GICH_APR back.
 void vgic_restore(Vcpu& v) {
-    arch::gich_write(gich::VMCR, v.vgic.vmcr);
-    arch::gich_write(gich::APR, v.vgic.apr);
+    MV_LAB_TODO(4);
 }
 
+// Whether v's virtual CPU interface would signal an interrupt now, from the
+// distributor's state and v.vgic.vmcr and v.vgic.apr (the kernel makes them
+// current before it asks). One of ready()'s interrupts that is pending and
+// not active, of a group VMCR enables (VMGrp0En bit 0, VMGrp1En bit 1), whose
+// priority bits 7:3 are below both VMCR's priority mask (bits 31:27) and the
+// running priority, the lowest bit set in APR (none set: no limit).
 bool virq_pending(const Vcpu& v) {
-    const Vgic& g = v.vm->vgic;
-    u32 ready[VGIC_WORDS];
-    g.ready(v.id, ready);
-    for (u32 w = 0; w < VGIC_WORDS; ++w)
-        for (u32 bits = ready[w]; bits != 0; bits &= bits - 1)
-            if (g.virq(v.id, 32 * w + static_cast<u32>(__builtin_ctz(bits))).pending) return true;
-    return false;
+    MV_LAB_TODO(4);
 }
 
 }  // namespace mv

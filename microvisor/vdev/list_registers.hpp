@@ -23,6 +23,7 @@ struct VgicCpu {
     u32 vmcr = 0;  ///< GICH_VMCR: the guest's GICV_CTLR and GICV_PMR
     u32 apr = 0;   ///< GICH_APR: the priorities it has active
     u32 used = 0;  ///< list registers the last vgic_flush() filled
+    bool timer_active = false;  ///< the physical virtual-timer PPI was active when it left (kernel/virq.cpp)
 };
 
 /// Before entering vCPU `v`: fill the list registers (as many as GICH_VTR
@@ -47,9 +48,9 @@ void vgic_save(Vcpu& v);
 /// `v` takes the CPU (before vgic_flush): its VMCR and APR back.
 void vgic_restore(Vcpu& v);
 
-/// Whether an interrupt is pending for `v` that its distributor would
-/// forward (enabled, of an enabled group, targeting it): WFI wakes on it.
-/// The guest's priority mask is not looked at: a WFI may wake early.
+/// Whether an interrupt is pending for `v` that its virtual CPU interface
+/// would signal now, by its distributor and its saved VMCR and APR: WFI ends,
+/// a blocked vCPU wakes.
 bool virq_pending(const Vcpu& v);
 
 }  // namespace mv

@@ -17,4 +17,8 @@ int console_in(u32 vm_id);
 /// Whether a character of input waits for the VM.
 bool console_in_ready(u32 vm_id);
 
+/// The device's interrupt output, interrupt `id` of the VM's GIC, is now
+/// `high` (Lab 4 on; before, a device's interrupt goes nowhere).
+void irq_line(u32 vm_id, u32 id, bool high);
+
 }  // namespace mv::port

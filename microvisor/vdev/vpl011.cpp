@@ -25,6 +25,15 @@ enum Reg : u32 {
 };
 constexpr u32 FR_RXFE = 1u << 4;  ///< receive FIFO empty
 constexpr u32 FR_TXFE = 1u << 7;  ///< transmit FIFO empty (the virtual FIFO never fills)
+constexpr u32 INT_RX = 1u << 4;   ///< RIS, IMSC, MIS: receive
+constexpr u32 INT_TX = 1u << 5;   ///< transmit
+constexpr u32 INT_RT = 1u << 6;   ///< receive timeout
+
+// The raw interrupt state follows the FIFOs: input waits, the (virtual)
+// transmit FIFO is empty. ICR cannot clear a condition that still holds.
+u32 raw(const Vpl011& u) { return INT_TX | (port::console_in_ready(u.vm_id) ? INT_RX | INT_RT : 0); }
+
+void update_line(const Vpl011& u) { port::irq_line(u.vm_id, VPL011_IRQ, vpl011_irq_level(u)); }
 constexpr u32 ID_BYTES[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 }  // namespace
@@ -34,6 +43,7 @@ u32 vpl011_read(Vpl011& u, u32 offset, u32 /*size: every register reads whole*/)
     switch (offset) {
     case DR: {
         int c = port::console_in(u.vm_id);
+        update_line(u);  // the FIFO may be empty now
         return c < 0 ? 0 : static_cast<u32>(c);
     }
     case FR:
@@ -44,8 +54,8 @@ u32 vpl011_read(Vpl011& u, u32 offset, u32 /*size: every register reads whole*/)
     case CR: return u.cr;
     case IFLS: return u.ifls;
     case IMSC: return u.imsc;
-    case RIS: return u.ris;
-    case MIS: return u.ris & u.imsc;
+    case RIS: return raw(u);
+    case MIS: return raw(u) & u.imsc;
     default: return 0;  // RSR and unassigned offsets read as zero
     }
 }
@@ -60,10 +70,16 @@ void vpl011_write(Vpl011& u, u32 offset, u32 /*size*/, u32 value) {
     case LCR_H: u.lcr_h = value & 0xff; break;
     case CR: u.cr = value & 0xffff; break;
     case IFLS: u.ifls = value & 0x3f; break;
-    case IMSC: u.imsc = value & 0x7ff; break;
-    case ICR: u.ris &= ~value; break;
-    default: break;  // RSR (error clear) and read-only registers: ignored
+    case IMSC:
+        u.imsc = value & 0x7ff;
+        update_line(u);
+        break;
+    default: break;  // RSR (error clear), ICR (a condition holds while it holds: raw()), read-only registers
     }
 }
+
+bool vpl011_irq_level(const Vpl011& u) { return (raw(u) & u.imsc) != 0; }
+
+bool vpl011_rx_by_interrupt(const Vpl011& u) { return (u.imsc & (INT_RX | INT_RT)) != 0; }
 
 }  // namespace mv

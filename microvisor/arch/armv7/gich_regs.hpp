@@ -37,8 +37,11 @@ inline constexpr u32 MISR_EOI = 1u << 0;  ///< some LR's EOI maintenance is due 
 inline constexpr u32 MISR_U = 1u << 1;    ///< underflow: UIE set, at most one LR valid
 inline constexpr u32 MISR_NP = 1u << 3;   ///< no pending: NPIE set, no LR pending
 
-// GICH_VMCR (5.3.4): the guest's priority mask, bits 31:27 (GICV_PMR bits 7:3).
+// GICH_VMCR (5.3.4): the guest's priority mask, bits 31:27 (GICV_PMR bits 7:3),
+// and its GICV_CTLR's group enables.
 inline constexpr u32 VMCR_PMR_SHIFT = 27;
+inline constexpr u32 VMCR_GRP0_EN = 1u << 0;  ///< VMGrp0En: group 0 is signalled
+inline constexpr u32 VMCR_GRP1_EN = 1u << 1;  ///< VMGrp1En: group 1 is signalled
 
 // GICH_LR (5.3.11)
 inline constexpr u32 LR_ID_MASK = 0x3ff;        ///< VirtualID, bits 9:0

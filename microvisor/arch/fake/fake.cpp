@@ -86,6 +86,7 @@ int console_getc() {
     in.erase(in.begin());
     return c;
 }
+void console_rx_interrupt_on() { fake::cpu().events.push_back("uart rx interrupt on"); }
 }  // namespace mv
 
 namespace mv::arch {
@@ -242,6 +243,14 @@ void set_trigger(u32 id, Trigger t) {
     if (g.enabled[id]) g.problem("gic::set_trigger(" + fake::hex(id) + "): the interrupt is enabled");
     g.trigger[id] = t;
     fake::cpu().event("gic trigger " + fake::hex(id) + (t == Trigger::Edge ? " edge" : " level"));
+}
+
+bool active(u32 id) { return fake::in_range("active", id) && fake::the_gic.active[id]; }
+
+void set_active(u32 id, bool on) {
+    if (!fake::in_range("set_active", id)) return;
+    fake::the_gic.active[id] = on;
+    fake::cpu().event("gic " + std::string(on ? "set" : "clear") + "-active " + fake::hex(id));
 }
 
 u32 ack() {

@@ -128,13 +128,6 @@ protected:
     }
 };
 
-TEST_F(IrqLines, BothCallsAreRegistered) {
-    EXPECT_NE(registry().vendor[MV_CALL_VIRQ_RAISE & MV_SMCCC_FUNC_MASK], nullptr)
-        << "kernel/virq_services.cpp registers hc_virq_raise for MV_CALL_VIRQ_RAISE " << hex(MV_CALL_VIRQ_RAISE);
-    EXPECT_NE(registry().vendor[MV_CALL_VIRQ_FETCH & MV_SMCCC_FUNC_MASK], nullptr)
-        << "kernel/virq_services.cpp registers hc_virq_fetch for MV_CALL_VIRQ_FETCH " << hex(MV_CALL_VIRQ_FETCH);
-}
-
 TEST_F(IrqLines, PayloadsOrUntilFetchedThenClear) {
     raise(of(A), 0, 0x00000001);
     raise(of(A), 0, 0x80000000);

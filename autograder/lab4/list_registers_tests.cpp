@@ -306,6 +306,7 @@ TEST_F(ListRegisters, ActiveStateSurvivesASwitchToAnotherVcpu) {
 }
 
 TEST_F(ListRegisters, VirqPendingWakesWfi) {
+    for (u32 c = 0; c < 2; ++c) vcpu(c).vgic.vmcr = LINUX_VMCR;  // the saved CPU interface: the mask lets all through
     EXPECT_FALSE(virq_pending(vcpu(0))) << "nothing pending";
     enable(33, 0x80);
     EXPECT_FALSE(virq_pending(vcpu(0))) << "enabled but not pending";
@@ -322,6 +323,31 @@ TEST_F(ListRegisters, VirqPendingWakesWfi) {
     g.raise(1, 22);
     g.write(1, ISENABLER, 4, 1u << 22);
     EXPECT_TRUE(virq_pending(vcpu(1))) << "PPI 22 of vCPU 1";
+}
+
+TEST_F(ListRegisters, VirqPendingObeysTheMaskTheRunningPriorityAndTheGroups) {
+    Vcpu& v = vcpu(0);
+    enable(40, 0x80);
+    g.raise(0, 40);
+    auto pending = [&](u32 vmcr, u32 apr) {
+        v.vgic.vmcr = vmcr;
+        v.vgic.apr = apr;
+        return virq_pending(v);
+    };
+    EXPECT_TRUE(pending(0x88000001, 0)) << "priority 0x80 under mask 0x88 (VMCR " << hex(0x88000001) << ")";
+    EXPECT_FALSE(pending(0x80000001, 0)) << "priority 0x80 under mask 0x80: not above it (VMCR " << hex(0x80000001)
+                                         << ")";
+    EXPECT_FALSE(pending(0x00000001, 0)) << "mask 0: nothing is signalled (VMCR as reset)";
+    EXPECT_FALSE(pending(0xf0000000, 0)) << "group 0 not enabled (VMCR.VMGrp0En clear)";
+    EXPECT_FALSE(pending(0xf0000002, 0)) << "only group 1 enabled; SPI 40 is group 0";
+    EXPECT_FALSE(pending(LINUX_VMCR, 1u << (0x80 >> 3))) << "priority 0x80 active (APR " << hex(1u << 16)
+                                                         << "): the same priority does not preempt";
+    EXPECT_FALSE(pending(LINUX_VMCR, 1u << (0x40 >> 3))) << "priority 0x40 active: 0x80 waits";
+    EXPECT_TRUE(pending(LINUX_VMCR, 1u << (0xc0 >> 3))) << "priority 0xc0 active: 0x80 preempts it";
+    EXPECT_TRUE(pending(LINUX_VMCR, 1u << (0xc0 >> 3) | 1u << 31)) << "the running priority is APR's lowest bit";
+    g.write(0, 0x080 + 4, 4, 1u << 8);  // IGROUPR1: SPI 40 is group 1
+    EXPECT_TRUE(pending(0xf0000002, 0)) << "group 1 enabled, SPI 40 group 1";
+    EXPECT_FALSE(pending(0xf0000001, 0)) << "group 1 not enabled (VMCR.VMGrp1En clear)";
 }
 
 }  // namespace

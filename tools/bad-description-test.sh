@@ -30,8 +30,8 @@ TOML
 two_vms overlap 1 0x4880_0000 >"$dir/overlap.toml"
 # Lab 4's interrupts: each description is wrong on the line given to expect_stop below.
 { two_vms spi_range 4 0x4900_0000; echo 'irqs = [96]'; } >"$dir/spi_range.toml"  # line 14
-{ two_vms spi_shared 4 0x4900_0000; echo 'irqs = [33]'; } >"$dir/spi_shared.toml"
-sed -i '8a irqs = [33]' "$dir/spi_shared.toml"  # a owns SPI 33 on line 9, b on line 15
+{ two_vms spi_shared 4 0x4900_0000; echo 'irqs = [48]'; } >"$dir/spi_shared.toml"
+sed -i '8a irqs = [48]' "$dir/spi_shared.toml"  # a owns SPI 48 on line 9, b on line 15
 { two_vms spi_ppi 4 0x4900_0000; echo 'irqs = [26]'; } >"$dir/spi_ppi.toml"  # line 14
 { two_vms line_target 4 0x4900_0000; printf '\n[[irq_line]]\nfrom = "a"\nto = "c"\nirq = 40\n'; } >"$dir/line_target.toml"  # to: 17
 { two_vms line_sgi 4 0x4900_0000; printf '\n[[irq_line]]\nfrom = "a"\nto = "b"\nirq = 1\n'; } >"$dir/line_sgi.toml"  # irq: 18
@@ -62,7 +62,7 @@ expect_stop() {
 }
 expect_stop overlap 13 "overlap"
 expect_stop spi_range 14 "SPI 96 is beyond the 64 SPIs"
-expect_stop spi_shared 15 "SPI 33 is given to VM 'b' and to VM 'a' \(line 9\)"
+expect_stop spi_shared 15 "SPI 48 is given to VM 'b' and to VM 'a' \(line 9\)"
 expect_stop spi_ppi 14 "PPI 26, the HYP timer"
 expect_stop line_target 17 "interrupt line to VM 'c' that does not exist"
 expect_stop line_sgi 18 "interrupt 1 is an SGI"

@@ -18,7 +18,7 @@ const VmConfig vm_configs[] = {
     {.name = "c", .id = 2, .entry = fake::RAM_BASE, .vcpus = 1, .priority = 100, .on_fault = FaultPolicy::Reflect,
      .regions = ram, .nregions = 1, .params_gpa = 0, .pmu = false, .table_quota = 0},
 };
-// Inter-VM interrupt lines (Lab 4's unit tests, unit/irq_lines_test.cpp): handles 0-3.
+// Inter-VM interrupt lines (Lab 4's host tests, lab4/irq_lines_tests.cpp): handles 0-3.
 // Their SPIs are both ends of each word of SPIs (32-63, 64-95).
 const IrqLine irq_line_table[] = {
     {.source = 0, .target = 1, .irq = 32},  // a -> b

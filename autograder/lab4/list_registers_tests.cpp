@@ -345,6 +345,7 @@ TEST_F(ListRegisters, VirqPendingObeysTheMaskTheRunningPriorityAndTheGroups) {
     EXPECT_FALSE(pending(LINUX_VMCR, 1u << (0x40 >> 3))) << "priority 0x40 active: 0x80 waits";
     EXPECT_TRUE(pending(LINUX_VMCR, 1u << (0xc0 >> 3))) << "priority 0xc0 active: 0x80 preempts it";
     EXPECT_TRUE(pending(LINUX_VMCR, 1u << (0xc0 >> 3) | 1u << 31)) << "the running priority is APR's lowest bit";
+    g.write(0, CTLR, 4, 3);             // the distributor forwards both groups
     g.write(0, 0x080 + 4, 4, 1u << 8);  // IGROUPR1: SPI 40 is group 1
     EXPECT_TRUE(pending(0xf0000002, 0)) << "group 1 enabled, SPI 40 group 1";
     EXPECT_FALSE(pending(0xf0000001, 0)) << "group 1 not enabled (VMCR.VMGrp1En clear)";

@@ -92,6 +92,10 @@ void check_memory(const System& sys, const CheckOptions& opt, Diagnostics& diag)
                                          range(other.gpa, other.gpa_end()) + " (" + line_of(other.at) +
                                          ") of VM '" + vm.name + "' in guest-physical space");
             }
+            if (vm.gic && overlap(r.gpa, r.gpa_end(), guest_gic_base, guest_gic_end))
+                diag.error(r.at, "region " + range(r.gpa, r.gpa_end()) + " overlaps " +
+                                     range(guest_gic_base, guest_gic_end) +
+                                     ", where a VM of Lab 4 on finds its GIC (distributor and CPU interface)");
             const std::string phys = range(r.pa, r.pa_end());
             if (r.kind == MemKind::Device) {
                 if (overlap(r.pa, r.pa_end(), board_ram_base, ram_end))

@@ -43,6 +43,10 @@ u32 Vm::map_tables() const {
             if (!whole) page_slots.insert(slot);
         }
     }
+    if (gic) {  // 8 KiB of GICV pages in the first GiB
+        gibs.insert(guest_gicc_base / GiB);
+        page_slots.insert(guest_gicc_base / block_size * block_size);
+    }
     return static_cast<u32>(1 + gibs.size() + page_slots.size());
 }
 
@@ -259,6 +263,8 @@ std::string spi_problem(std::int64_t id) {
     if (id == 25) return "interrupt 25 is the microvisor's own (PPI 25, the GIC maintenance interrupt)";
     if (id == 26) return "interrupt 26 is the microvisor's own (PPI 26, the HYP timer)";
     if (id == 27) return "interrupt 27 is every vCPU's virtual timer (PPI 27), not a device's";
+    if (id == console_spi)
+        return "SPI 33 is the console's UART: the microvisor's own, and in every VM its emulated PL011's";
     if (id < first_spi) return "interrupt " + n + " is a PPI (16-31), private to a CPU";
     if (id > last_spi) return "SPI " + n + " is beyond the 64 SPIs of a VM's distributor";
     return "";
@@ -390,6 +396,7 @@ Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule, u32 lab) {
         vm.regions.push_back(read_region(*region, diag, granule));
     if (!has_regions) f.error(vm.at, "VM '" + vm.name + "' has no [[vm.region]]");
     read_irqs(f, vm, lab, diag);
+    vm.gic = lab >= 4;
     return vm;
 }
 

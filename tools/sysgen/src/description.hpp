@@ -31,6 +31,12 @@ inline constexpr u32 max_vcpus_total = 16;
 // device SPI under its physical ID; an inter-VM line is a virtual SPI of its target.
 inline constexpr u32 first_spi = 32;
 inline constexpr u32 last_spi = 95;
+inline constexpr u32 console_spi = 33;  ///< the virt board's UART: the microvisor's console, each VM's PL011
+/// Lab 4 on: where each VM finds its GIC, the emulated distributor and the
+/// hardware's virtual CPU interface (GICV) that the microvisor maps there.
+inline constexpr u64 guest_gic_base = 0x08000000;
+inline constexpr u64 guest_gic_end = 0x08012000;
+inline constexpr u64 guest_gicc_base = 0x08010000;
 inline constexpr std::size_t max_irq_lines = 32;  // config/system_config.hpp's MAX_IRQ_LINES
 
 enum class MemKind { Ram, Device };
@@ -73,6 +79,7 @@ struct Vm {
     std::vector<Region> regions;
     std::vector<Irq> irqs;     ///< device SPIs it owns (Lab 4 on), valid ones only
     Where irqs_at;
+    bool gic = false;          ///< Lab 4 on: the microvisor maps its GICV too (map_tables() counts it)
 
     // Filled in by check_system() from the guest files.
     std::filesystem::path elf_path;
@@ -84,8 +91,9 @@ struct Vm {
     u64 params_gpa() const { return first_ram()->gpa_end() - param_page_size; }
     u64 params_pa() const { return first_ram()->pa_end() - param_page_size; }
     /// The stage-2 tables (4 KiB each) that Lab 3's Stage2 needs to map every
-    /// region: a level-1 table, a level-2 table per GiB used, and a level-3
-    /// table per 2 MiB that is not mapped as one whole block.
+    /// region (and, Lab 4 on, the GICV pages): a level-1 table, a level-2
+    /// table per GiB used, and a level-3 table per 2 MiB that is not mapped
+    /// as one whole block.
     u32 map_tables() const;
     /// Its quota of tables: the map's and the spare ones.
     u32 table_quota() const { return map_tables() + spare_tables; }

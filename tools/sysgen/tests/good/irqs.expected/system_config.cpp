@@ -11,35 +11,35 @@ const u32 vm0_irqs[] = {32u, 95u};
 const MemRegion vm1_regions[] = {
     {.gpa = 0x4a000000u, .pa = 0x4a000000u, .size = 0x00200000u, .kind = MemKind::Ram, .writable = true, .executable = true},
 };
-const u32 vm1_irqs[] = {33u};
+const u32 vm1_irqs[] = {48u};
 const MemRegion vm2_regions[] = {
     {.gpa = 0x40000000u, .pa = 0x4c000000u, .size = 0x02000000u, .kind = MemKind::Ram, .writable = true, .executable = true},
 };
 const IrqLine irq_lines[] = {
     {.source = 0u, .target = 1u, .irq = 95u},
-    {.source = 1u, .target = 0u, .irq = 33u},
+    {.source = 1u, .target = 0u, .irq = 48u},
     {.source = 2u, .target = 1u, .irq = 32u},
 };
 const VmConfig vm_configs[] = {
     {.name = "a", .id = 0u, .entry = 0x48000000u, .vcpus = 1u, .priority = 100u,
      .on_fault = FaultPolicy::Reflect, .regions = vm0_regions, .nregions = 1u, .params_gpa = 0x481ff000u,
-     .pmu = false, .table_quota = 6u,
+     .pmu = false, .table_quota = 8u,
      .irqs = vm0_irqs, .nirqs = 2u},
     {.name = "b", .id = 1u, .entry = 0x4a000000u, .vcpus = 1u, .priority = 100u,
      .on_fault = FaultPolicy::Reflect, .regions = vm1_regions, .nregions = 1u, .params_gpa = 0x4a1ff000u,
-     .pmu = false, .table_quota = 6u,
+     .pmu = false, .table_quota = 8u,
      .irqs = vm1_irqs, .nirqs = 1u},
     {.name = "c", .id = 2u, .entry = 0x40000000u, .vcpus = 1u, .priority = 100u,
      .on_fault = FaultPolicy::Reflect, .regions = vm2_regions, .nregions = 1u, .params_gpa = 0x41fff000u,
-     .pmu = false, .table_quota = 6u},
+     .pmu = false, .table_quota = 8u},
 };
 Vm vm_pool[3];
 Vcpu vcpu_pool[3];
-alignas(4096) u64 table_storage[18 * 512];
+alignas(4096) u64 table_storage[24 * 512];
 }  // namespace
 const SystemConfig system_config = {
     .name = "irqs", .ram_base = 0x40000000u, .ram_size = 0x40000000u,
     .vms = vm_configs, .nvms = 3u, .vm_pool = vm_pool, .vcpu_pool = vcpu_pool, .nvcpus = 3u,
-    .lab = 4u, .time_slice_us = 1000u, .table_storage = table_storage, .table_pages = 18u,
+    .lab = 4u, .time_slice_us = 1000u, .table_storage = table_storage, .table_pages = 24u,
     .irq_lines = irq_lines, .nirq_lines = 3u};
 }  // namespace mv

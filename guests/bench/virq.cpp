@@ -177,6 +177,7 @@ u32 stamps[MAX_BURST], ids[MAX_BURST];
 volatile u32 done = 0;
 u32 want = 0;      // the IRQs after which `done` is set
 u64 raise_sum = 0;
+u32 raise_samples = 0;
 bool fetch_line = false;  // the partner's: SPI 40 is the line  // partner: sum of (its CNTVCT at entry - the raiser's CNTVCT in the payload)
 
 void set_vbar(const void* vectors) {
@@ -197,7 +198,10 @@ extern "C" void bench_irq(u32 stamp, u32 at) {
     if (id == gic::PPI_VIRT_TIMER) cntv_off();  // the line goes low; the EOI deactivates the physical PPI
     if (id == LINE_SPI && fetch_line) {
         HvcResult r = hvc(MV_CALL_VIRQ_FETCH, 0);
-        if (n >= WARM && n < WARM + RAISES && r.r0 == MV_OK) raise_sum += stamp - r.r1;
+        if (n >= WARM && n < WARM + RAISES && r.r0 == MV_OK) {
+            raise_sum += stamp - r.r1;
+            ++raise_samples;
+        }
     }
     if (n < MAX_BURST) {
         stamps[n] = stamp;
@@ -233,6 +237,11 @@ void virq_partner() {
     // up to exactly the instructions between the two stamps: RAISES / 16 x D.
     // D = VM 0's stamp (one instruction) + the figure: its HVC and the path
     // up to this handler's first instruction.
+    if (raise_samples != RAISES) {
+        mvt::fail("raise_samples", "%u raises were to be timed, %u were (a fetch of line 0 failed)", RAISES,
+                  raise_samples);
+        return;
+    }
     u32 d = static_cast<u32>(raise_sum * 16 / RAISES);
     report("virq_raise_to_handler", d - 1, "instructions");
 }

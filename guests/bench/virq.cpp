@@ -176,9 +176,11 @@ volatile u32 last_stamp = 0, last_at = 0;
 u32 stamps[MAX_BURST], ids[MAX_BURST];
 volatile u32 done = 0;
 u32 want = 0;      // the IRQs after which `done` is set
+// The partner's: SPI 40 is the line; the sum of (its CNTVCT at entry - the
+// raiser's CNTVCT, the payload) over the timed raises, and their count.
+bool fetch_line = false;
 u64 raise_sum = 0;
 u32 raise_samples = 0;
-bool fetch_line = false;  // the partner's: SPI 40 is the line  // partner: sum of (its CNTVCT at entry - the raiser's CNTVCT in the payload)
 
 void set_vbar(const void* vectors) {
     asm volatile("mcr p15, 0, %0, c12, c0, 0\n isb" ::"r"(vectors) : "memory");

@@ -14,11 +14,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-# Targets (instructions, at most): issue 7's, the 2010 paper's order of magnitude.
-TARGETS = {"null_hypercall_lab1": 100, "null_hypercall_lab3": 100, "vcpu_switch": 600}
+# Targets (instructions, at most): issue 7's, the 2010 paper's order of magnitude,
+# and issue 9's for Lab 4's interrupts.
+TARGETS = {"null_hypercall_lab1": 100, "null_hypercall_lab3": 100, "vcpu_switch": 600, "vtimer_irq_to_handler": 300}
+# Targets relative to another figure: (that figure, factor).
+RELATIVE_TARGETS = {"virq_raise_to_handler": ("vcpu_switch", 2)}
 # (system, selector, suffix): a suffix tells the same benchmark in two systems apart.
 SYSTEMS = [("bench", 1, "_lab1"), ("bench-vmmu", 1, "_lab3"), ("bench-switch", 2, ""), ("bench-vmmu", 3, ""),
-           ("bench", 4, ""), ("bench-vmmu", 5, "")]
+           ("bench", 4, ""), ("bench-vmmu", 5, ""),
+           # Lab 4 (guests/bench/virq.cpp): a raise to another VM's handler,
+           # the virtual timer's interrupt, the maintenance interrupt's refill.
+           ("bench-virq", 1, "_lab4"), ("bench-virq", 6, ""), ("bench-virq", 7, ""), ("bench-virq", 8, "")]
 
 
 def run(build, system, selector, suffix):
@@ -52,19 +58,25 @@ def main():
         if first != second:
             sys.exit(f"bench: {system} did not repeat: {first} vs {second}")
         figures.update(first)
+    targets = dict(TARGETS)
+    for name, (base, factor) in RELATIVE_TARGETS.items():
+        if base in figures:
+            targets[name] = factor * figures[base]["value"]
     print(f"{'benchmark':<28}{'value':>10}  unit          target")
     failed = []
     for name, f in figures.items():
-        target = TARGETS.get(name)
+        target = targets.get(name)
         mark = ""
         if target is not None:
-            mark = f"<= {target}" + ("" if f["value"] <= target else "  MISSED")
+            mark = f"<= {target}" + (f" ({RELATIVE_TARGETS[name][1]}x {RELATIVE_TARGETS[name][0]})"
+                                     if name in RELATIVE_TARGETS else "")
+            mark += "" if f["value"] <= target else "  MISSED"
             if f["value"] > target:
                 failed.append(name)
         print(f"{name:<28}{f['value']:>10}  {f['unit']:<12}  {mark}")
     print("(QEMU -icount shift=0; PMU cycle counter with PMCCFILTR.NSH; each figure repeated bit for bit)")
     out = args.build_dir / "bench.json"
-    out.write_text(json.dumps({"figures": figures, "targets": TARGETS}, indent=2) + "\n")
+    out.write_text(json.dumps({"figures": figures, "targets": targets}, indent=2) + "\n")
     print(f"written: {out}")
     if args.check and failed:
         print(f"bench: missed target(s): {', '.join(failed)}")

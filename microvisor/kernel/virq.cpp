@@ -22,7 +22,6 @@
 #include "drivers/gic.hpp"
 #include "gich.hpp"
 #include "kernel/console.hpp"
-#include "kernel/console.hpp"
 #include "kernel/console_input.hpp"
 #include "kernel/registry.hpp"
 #include "kernel/run.hpp"
@@ -92,11 +91,15 @@ void vm_started(Vm& vm) {
     }
 }
 
-void enter(Vcpu& v) {
-    if (live == &v) return;  // nothing touched an interrupt: the LRs hold what the guest left
+// Out of line: the fast path of enter() stays a compare and a return.
+[[gnu::noinline]] void refill(Vcpu& v) {
     virq_sync();
     vgic_flush(v);
     live = &v;
+}
+
+void enter(Vcpu& v) {
+    if (live != &v) refill(v);  // else nothing touched an interrupt: the LRs hold what the guest left
 }
 
 void leave(Vcpu& v) {
@@ -146,7 +149,7 @@ bool forward(u32 id) {
     }
     virq_sync();
     vm->vgic.raise(0, id);
-    virq_wake(*vm);
+    virq_wake_for(*vm, id);
     return false;  // the guest's EOI deactivates it (HW = 1)
 }
 
@@ -155,14 +158,50 @@ constexpr VirqOps ops{boot,    vm_started,       enter,       leave,         tak
 
 // --- physical interrupts -------------------------------------------------------
 
+// A list register of the running vCPU `v` that holds nothing now: one whose
+// interrupt the guest has ended (GICH_ELRSR), which goes back to the
+// distributor first, as vgic_sync() would take it (the interrupt may be the
+// one to inject again); else one the last flush left empty (v.vgic.used
+// counts it once it is written). MAX_LRS if none is free.
+u32 free_list_register(Vcpu& v) {
+    u32 used = v.vgic.used;
+    u32 empty = used == 0 ? 0 : arch::gich_read(gich::ELRSR0) & (used >= 32 ? ~0u : (1u << used) - 1);
+    if (empty == 0) return used < list_registers() ? used : gich::MAX_LRS;
+    u32 i = static_cast<u32>(__builtin_ctz(empty));
+    u32 lr = arch::gich_read(gich::LR0 + 4 * i);
+    u32 id = lr & gich::LR_ID_MASK;
+    u32 source = (lr & gich::LR_HW) == 0 && id < VGIC_SGIS ? (lr >> gich::LR_CPUID_SHIFT) & gich::LR_CPUID_MASK : 0;
+    v.vm->vgic.from_lr(v.id, id, source, false, false);
+    return i;
+}
+
+// The fast path of a forwarded interrupt for the running vCPU `v` (the
+// virtual timer): while its list registers are live and one is free, the
+// interrupt goes straight there, as Xen's gic_raise_guest_irq does, without
+// a sync and a flush (which order LRs by priority: the GICV takes the best
+// of them whatever the order).
+bool inject_now(Vcpu& v, u32 id) {
+    if (live != &v) return false;
+    u32 i = free_list_register(v);
+    Virq x;
+    if (i == gich::MAX_LRS || !v.vm->vgic.inject(v.id, id, x)) return false;
+    if (i == v.vgic.used) ++v.vgic.used;
+    arch::gich_write(gich::LR0 + 4 * i, x.id | u32{x.priority} >> 3 << gich::LR_PRIORITY_SHIFT |
+                                            (x.group1 ? gich::LR_GRP1 : 0) | gich::LR_PENDING | gich::LR_HW |
+                                            u32{x.phys} << gich::LR_PHYS_SHIFT);
+    return true;
+}
+
 // The running vCPU's virtual timer fired: its guest takes PPI 27, linked to
 // the physical one.
 bool on_virtual_timer(u32 id) {
     Vcpu* v = running_vcpu();
     if (v == nullptr) return true;  // no guest's timer is live: cannot happen, but harmless
-    virq_sync();
-    v->vm->vgic.raise(v->id, id);
-    virq_wake(*v->vm);  // a waived vCPU gets its priority back
+    if (!inject_now(*v, id)) {
+        virq_sync();
+        v->vm->vgic.raise(v->id, id);
+    }
+    if (v->priority != v->vm->config->priority) run_wake(*v);  // the interrupt ends a waiver
     return false;
 }
 
@@ -175,19 +214,58 @@ bool on_maintenance(u32) {
 
 }  // namespace
 
-void virq_sync() {
-    if (live == nullptr) return;
+namespace {
+
+[[gnu::noinline]] void sync_live() {  // out of line: virq_sync() with nothing to do is a compare
     vgic_sync(*live);
     live = nullptr;
+}
+
+}  // namespace
+
+void virq_sync() {
+    if (live != nullptr) sync_live();
+}
+
+namespace {
+
+bool waits(const Vcpu& v) {
+    return v.state == VcpuState::blocked ||
+           (v.state == VcpuState::runnable && v.priority != v.vm->config->priority);
+}
+
+// Whether v's virtual CPU interface would signal interrupt `id` of its
+// distributor, pending: virq_pending()'s rule, for one interrupt, with v's
+// saved mask and running priority (kernel code keeps the running vCPU's current).
+bool would_take(const Vcpu& v, u32 id) {
+    u8 priority;
+    bool group1;
+    if (!v.vm->vgic.offered(v.id, id, priority, group1)) return false;
+    u32 ceiling = v.vgic.vmcr >> gich::VMCR_PMR_SHIFT;
+    if (v.vgic.apr != 0 && static_cast<u32>(__builtin_ctz(v.vgic.apr)) < ceiling)
+        ceiling = static_cast<u32>(__builtin_ctz(v.vgic.apr));
+    return (v.vgic.vmcr & (group1 ? gich::VMCR_GRP1_EN : gich::VMCR_GRP0_EN)) != 0 && u32{priority} >> 3 < ceiling;
+}
+
+}  // namespace
+
+void virq_wake_for(Vm& vm, u32 id) {
+    for (u32 c = 0; c < vm.config->vcpus; ++c) {
+        Vcpu& v = vm.vcpus[c];
+        if (!waits(v)) continue;
+        if (&v == running_vcpu()) {  // a waived vCPU on the CPU: its mask is live in GICH
+            v.vgic.vmcr = arch::gich_read(gich::VMCR);
+            v.vgic.apr = arch::gich_read(gich::APR);
+        }
+        if (would_take(v, id)) run_wake(v);
+    }
 }
 
 void virq_wake(Vm& vm) {
     virq_sync();
     for (u32 c = 0; c < vm.config->vcpus; ++c) {
         Vcpu& v = vm.vcpus[c];
-        bool waits = v.state == VcpuState::blocked ||
-                     (v.state == VcpuState::runnable && v.priority != vm.config->priority);
-        if (waits && virq_pending(v)) run_wake(v);
+        if (waits(v) && virq_pending(v)) run_wake(v);
     }
 }
 

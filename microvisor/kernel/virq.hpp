@@ -3,6 +3,8 @@
 // what the hypercalls and devices use to make an interrupt reach its vCPU.
 #pragma once
 
+#include "lib/types.hpp"
+
 namespace mv {
 
 class Vm;
@@ -17,5 +19,10 @@ void virq_sync();
 /// WFI or with its priority waived, and has one pending now, wakes
 /// (run_wake()). Cheap when nobody waits.
 void virq_wake(Vm& vm);
+
+/// The same when interrupt `id` of `vm` has just become pending and nothing
+/// else changed: only whether a waiting vCPU would take that one is asked
+/// (a waiting vCPU had nothing to take before), not virq_pending()'s scan.
+void virq_wake_for(Vm& vm, u32 id);
 
 }  // namespace mv

@@ -28,7 +28,10 @@ void hc_virq_raise(Vcpu& vcpu) {
     u32 handle = vcpu.r(1);
     virq_sync();
     i32 status = irq_line_raise(*vcpu.vm, handle, vcpu.r(2));
-    if (status == MV_OK) virq_wake(system_config.vm_pool[system_config.irq_lines[handle].target]);
+    if (status == MV_OK) {
+        const IrqLine& line = system_config.irq_lines[handle];
+        virq_wake_for(system_config.vm_pool[line.target], line.irq);
+    }
     vcpu.r(0) = static_cast<u32>(status);
 }
 

@@ -190,21 +190,57 @@ void Vgic::forward(u32 id, u16 phys) {
 }
 
 void Vgic::ready(u32 cpu, u32 out[VGIC_WORDS]) const {
+    // Called at every refill and every wake-up check: the common case (no
+    // SPI active) stays a few instructions a word.
     u32 grp0 = (ctlr_ & 1) != 0 ? ~0u : 0, grp1 = (ctlr_ & 2) != 0 ? ~0u : 0;
-    for (u32 n = 0; n < VGIC_WORDS; ++n) {
-        const IrqWord& w = word(cpu, 32 * n);
-        u32 wanted = w.pending() & w.enabled & ((~w.group & grp0) | (w.group & grp1));
-        if (n == 0) {
-            out[0] = wanted | w.active;
-            continue;
-        }
-        u32 mine = 0, others = 0;  // an active SPI belongs to the vCPU it is active on
-        for (u32 a = w.active; a != 0; a &= a - 1) {
-            u32 i = static_cast<u32>(__builtin_ctz(a));
-            (spi_owner_[32 * (n - 1) + i] == cpu + 1 ? mine : others) |= 1u << i;
-        }
-        out[n] = (wanted & targeting_[cpu][n - 1] & ~others) | mine;
+    auto wanted = [&](const IrqWord& w) { return w.pending() & w.enabled & ((~w.group & grp0) | (w.group & grp1)); };
+    const IrqWord& mine = bank_[cpu].bits;
+    out[0] = wanted(mine) | mine.active;
+    for (u32 n = 1; n < VGIC_WORDS; ++n) {
+        const IrqWord& w = spi_[n - 1];
+        u32 r = wanted(w) & targeting_[cpu][n - 1];
+        out[n] = w.active == 0 ? r : with_active(cpu, n - 1, r);
     }
+}
+
+u32 Vgic::with_active(u32 cpu, u32 word, u32 ready) const {
+    // An active SPI belongs to the vCPU it is active on: ready there, on no other vCPU.
+    u32 mine = 0, others = 0;
+    for (u32 a = spi_[word].active; a != 0; a &= a - 1) {
+        u32 i = static_cast<u32>(__builtin_ctz(a));
+        (spi_owner_[32 * word + i] == cpu + 1 ? mine : others) |= 1u << i;
+    }
+    return (ready & ~others) | mine;
+}
+
+bool Vgic::inject(u32 cpu, u32 id, Virq& out) {
+    if (id < VGIC_SGIS || id >= VGIC_IRQS || cpu >= ncpus_) return false;
+    IrqWord& w = word(cpu, id);
+    u32 b = bit(id);
+    bool group1 = (w.group & b) != 0;
+    bool targets = id < VGIC_PRIVATE || (targeting_[cpu][id / 32 - 1] & b) != 0;
+    if ((w.enabled & b) == 0 || (ctlr_ & (group1 ? 2u : 1u)) == 0 || !targets ||
+        ((w.pending() | w.active | w.moved) & b) != 0)
+        return false;
+    w.moved |= b;  // raised and moved at once: from_lr() brings it back if not taken
+    out = Virq{};
+    out.id = id;
+    out.priority = id < VGIC_PRIVATE ? bank_[cpu].priority[id] : spi_priority_[id - 32];
+    out.pending = true;
+    out.group1 = group1;
+    out.level = (w.edge & b) == 0;
+    out.phys = phys_[id];
+    return true;
+}
+
+bool Vgic::offered(u32 cpu, u32 id, u8& priority, bool& group1) const {
+    if (id >= VGIC_IRQS || cpu >= ncpus_) return false;
+    const IrqWord& w = word(cpu, id);
+    u32 b = bit(id);
+    group1 = (w.group & b) != 0;
+    priority = id < VGIC_PRIVATE ? bank_[cpu].priority[id] : spi_priority_[id - 32];
+    bool targets = id < VGIC_PRIVATE || (targeting_[cpu][id / 32 - 1] & b) != 0;
+    return (w.enabled & b) != 0 && (w.active & b) == 0 && (ctlr_ & (group1 ? 2u : 1u)) != 0 && targets;
 }
 
 Virq Vgic::virq(u32 cpu, u32 id) const {

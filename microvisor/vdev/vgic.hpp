@@ -77,6 +77,17 @@ public:
     void ready(u32 cpu, u32 out[VGIC_WORDS]) const;
     /// Interrupt `id` as vCPU `cpu` sees it.
     Virq virq(u32 cpu, u32 id) const;
+    /// The fast path of a forwarded interrupt (kernel/virq.cpp): an edge on
+    /// interrupt `id` (not an SGI) that goes straight into a list register of
+    /// vCPU `cpu`, as raise() then to_lr() would leave it. Only if it is
+    /// enabled, of an enabled group, private or targeting `cpu`, and neither
+    /// pending nor active: then true, and `out` what the LR must hold.
+    /// Otherwise false, and nothing changes.
+    bool inject(u32 cpu, u32 id, Virq& out);
+    /// Whether interrupt `id`, pending, is one vCPU `cpu` may take: enabled,
+    /// of an enabled group, private or targeting it, not active. Its
+    /// priority and group: `priority`, `group1`.
+    bool offered(u32 cpu, u32 id, u8& priority, bool& group1) const;
     /// `v` is now in one of vCPU `cpu`'s list registers: its latched pending
     /// state (an SGI's: of its source) moves there.
     void to_lr(u32 cpu, const Virq& v);
@@ -99,6 +110,8 @@ private:
     void send_sgi(u32 cpu, u32 value);
     void set_sgi_sources(u32 cpu, u32 sgi, u8 sources);
     void set_targets(u32 spi, u8 targets);
+    /// ready()'s SPI word `word` (0 or 1) for `cpu` when some SPI of it is active (out of line).
+    [[gnu::noinline]] u32 with_active(u32 cpu, u32 word, u32 ready) const;
 
     /// One vCPU's private interrupts.
     struct Bank {

@@ -32,24 +32,30 @@ void vgic_flush(Vcpu& v) {
     u32 ready[VGIC_WORDS];
     g.ready(v.id, ready);
     // The nlr best candidates, sorted by key; `more` if some did not fit.
-    u16 best[gich::MAX_LRS];
+    u32 best[gich::MAX_LRS];
+    Virq what[gich::MAX_LRS];
     u32 n = 0;
     bool more = false;
     for (u32 w = 0; w < VGIC_WORDS; ++w) {
         for (u32 bits = ready[w]; bits != 0; bits &= bits - 1) {
-            u32 k = key(g.virq(v.id, 32 * w + static_cast<u32>(__builtin_ctz(bits))));
+            Virq x = g.virq(v.id, 32 * w + static_cast<u32>(__builtin_ctz(bits)));
+            u32 k = key(x);
             if (n == nlr) {
                 more = true;
                 if (k > best[n - 1]) continue;
                 --n;  // the worst of them makes room
             }
             u32 i = n++;
-            for (; i > 0 && best[i - 1] > k; --i) best[i] = best[i - 1];
-            best[i] = static_cast<u16>(k);
+            for (; i > 0 && best[i - 1] > k; --i) {
+                best[i] = best[i - 1];
+                what[i] = what[i - 1];
+            }
+            best[i] = k;
+            what[i] = x;
         }
     }
     for (u32 i = 0; i < n; ++i) {
-        Virq x = g.virq(v.id, best[i] & ((1u << KEY_ID_BITS) - 1));
+        Virq& x = what[i];
         if (x.phys != 0 && x.active) x.pending = false;  // HW = 1 has no pending-and-active: after the EOI
         g.to_lr(v.id, x);
         arch::gich_write(lr_reg(i), encode(x));

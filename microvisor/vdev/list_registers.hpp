@@ -3,13 +3,15 @@
 // reach the running vCPU through the hardware's virtual CPU interface (GICH,
 // ARM IHI 0048B 5.3; arch "gich.hpp").
 //
-// As KVM does, the list registers hold interrupts only while the guest runs:
+// As in KVM, the list registers hold interrupts only while the guest runs:
 // vgic_sync() folds what the guest did with them back into the distributor
-// at every exit, and vgic_flush() fills them again from it before every
-// entry. Between the two, the distributor is the whole truth: a GICD access,
-// an interrupt raised or a vCPU switch needs no list register. The active
-// state of a descheduled vCPU's interrupts stays in the distributor, an SPI
-// tied to the vCPU it is active on; its CPU interface (VMCR, APR) is saved.
+// after an exit, and vgic_flush() fills them again from it before the entry.
+// (The kernel syncs lazily: before the first use of a distributor after an
+// exit, not at every exit; kernel/virq.cpp.) Between the two, the
+// distributor is the whole truth: a GICD access, an interrupt raised or a
+// vCPU switch needs no list register. The active state of a descheduled
+// vCPU's interrupts stays in the distributor, an SPI tied to the vCPU it is
+// active on; its CPU interface (VMCR, APR) is saved.
 #pragma once
 
 #include "lib/types.hpp"

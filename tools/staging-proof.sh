@@ -21,7 +21,7 @@ join() { local IFS=,; echo "$*"; }
 grade() {  # grade <solution> <what> <lab> <expect>
     local dir=$root/tree
     echo "== MV_SOLUTION='$1': lab $3 must score $4"
-    cmake -S "$top" -B "$dir" -DMV_SOLUTION="$1" >/dev/null
+    cmake -S "$top" -B "$dir" -DMV_SOLUTION="$1" -DMV_CROSS_LABS="$3" >/dev/null
     if ! cmake --build "$dir" -j2 --target "autograder-lab$3" >"$dir/build.log" 2>&1; then
         echo "the build failed with MV_SOLUTION='$1':"; tail -n 40 "$dir/build.log"; return 1
     fi

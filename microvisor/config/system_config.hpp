@@ -68,6 +68,24 @@ struct IrqLine {
 /// microvisor may keep their payloads in a fixed array.
 inline constexpr u32 MAX_IRQ_LINES = 32;
 
+/// A channel between two VMs (Lab 5 on): a bounded queue of messages each way.
+/// A guest names a channel by its index in SystemConfig::channels (its handle).
+/// Queue d (0: from ends[0] to ends[1]; 1: from ends[1] to ends[0]) has
+/// `depth` slots of `slot_size()` bytes at storage + d * depth * slot_size().
+struct ChannelConfig {
+    u32 ends[2];        ///< the two VM ids (different)
+    u32 irq;            ///< the notification interrupt: this virtual SPI in both VMs (32..95)
+    u32 depth;          ///< messages each way, 1..256
+    u32 message_size;   ///< bytes, 1..65536
+    u8* storage;        ///< 2 * depth * slot_size() bytes, 4-aligned, the microvisor's
+    /// A slot: a 4-byte length, then the message, rounded up to 4 bytes.
+    constexpr u32 slot_size() const { return 4 + ((message_size + 3) & ~3u); }
+};
+
+/// The most channels a system may have (sysgen refuses more): the microvisor
+/// may keep their state in fixed arrays.
+inline constexpr u32 MAX_CHANNELS = 16;
+
 /// The most VMs a system may have (sysgen refuses more).
 inline constexpr u32 MAX_VMS = 8;
 
@@ -87,6 +105,8 @@ struct SystemConfig {
     u32 table_pages;         ///< tables in table_storage: the sum of the VMs' quotas
     const IrqLine* irq_lines = nullptr;  ///< the inter-VM interrupt lines (Lab 4 on), in description order
     u32 nirq_lines = 0;                  ///< at most MAX_IRQ_LINES
+    const ChannelConfig* channels = nullptr;  ///< the channels (Lab 5 on), in description order
+    u32 nchannels = 0;                        ///< at most MAX_CHANNELS
 };
 
 /// Defined by the generated file of each system image.

@@ -80,11 +80,42 @@ extern "C" {
  *  or ::MV_DENIED if the caller's VM is not the line's source (a failed raise
  *  changes nothing), in r0; r1-r3 are left as they were. */
 #define MV_CALL_VIRQ_RAISE     0x86000004u
-/** Send r3 bytes at guest-physical r2 on channel r1. */
+/** Lab 5 on: send one message, the r3 bytes at guest-physical r2, on channel r1.
+ *
+ *  A channel comes from a `[[channel]]` table of the system description: it
+ *  joins two VMs, its ends, with a bounded queue of messages each way
+ *  (`depth` messages of at most `message_size` bytes; 32 of 2,048 by
+ *  default). Its handle is the channel's index among the description's
+ *  `[[channel]]` tables, in file order, from 0; only its two VMs may use it.
+ *  The message is copied into the queue towards the other end, whose
+ *  notification interrupt (the channel's `irq`, a virtual SPI) is raised if
+ *  its receive queue was empty. A length of 0 sends an empty message.
+ *
+ *  Returns in r0 ::MV_OK; ::MV_WOULD_BLOCK if the queue is full;
+ *  ::MV_TOO_BIG if r3 exceeds the channel's message size; ::MV_BAD_HANDLE if
+ *  r1 is not a channel of the caller's VM; ::MV_NOT_CONNECTED if the other
+ *  end's VM has powered off or crashed; ::MV_INVALID_ADDRESS if the buffer is
+ *  not readable RAM of the caller. A failed send changes nothing. r1-r3 are
+ *  left as they were. */
 #define MV_CALL_CHANNEL_SEND   0x86000005u
-/** Receive at most r3 bytes into guest-physical r2 from channel r1. */
+/** Lab 5 on: receive the oldest message of channel r1 into guest-physical r2,
+ *  which has room for r3 bytes.
+ *
+ *  Returns in r0 ::MV_OK and the message's length in r1; the message leaves
+ *  the queue, and if that queue was full, the sender's notification interrupt
+ *  is raised (it may send again). ::MV_WOULD_BLOCK if no message waits (or
+ *  ::MV_NOT_CONNECTED if none waits and the other end's VM has ended: none
+ *  will come); ::MV_TOO_BIG if the message is longer than r3 (r1 is its
+ *  length; it stays in the queue); ::MV_BAD_HANDLE; ::MV_INVALID_ADDRESS if
+ *  the buffer is not writable RAM of the caller (the message stays). After a
+ *  failure r1 is 0 unless said otherwise. r2 and r3 are left as they were. */
 #define MV_CALL_CHANNEL_RECV   0x86000006u
-/** Status flags of channel r1. */
+/** Lab 5 on: the state of channel r1 for the caller's end.
+ *
+ *  Returns ::MV_OK in r0 with the ::MV_CHANNEL_RX_READY, ::MV_CHANNEL_TX_READY
+ *  and ::MV_CHANNEL_CONNECTED flags in r1, the number of messages waiting to
+ *  be received in r2 and the number that may be sent before the queue is
+ *  full in r3; or ::MV_BAD_HANDLE (r1-r3 then 0). */
 #define MV_CALL_CHANNEL_STATUS 0x86000007u
 /** Lower the caller's priority until an interrupt for it arrives (OKL4's priority_waive). */
 #define MV_CALL_PRIORITY_WAIVE 0x86000008u
@@ -131,6 +162,16 @@ extern "C" {
 #define MV_INVALID_ADDRESS     (-9) /**< a guest buffer lies outside the caller's memory */
 #define MV_WOULD_BLOCK        (-10) /**< a channel queue is full or empty */
 #define MV_NO_MEMORY          (-11) /**< the caller's quota of a kernel resource (stage-2 tables) is used up */
+#define MV_TOO_BIG            (-12) /**< a message longer than the channel's message size, or than the receive buffer */
+#define MV_BAD_HANDLE         (-13) /**< not a channel of the caller's VM */
+#define MV_NOT_CONNECTED      (-14) /**< the channel's other end has powered off or crashed */
+/** @} */
+
+/** @name MV_CALL_CHANNEL_STATUS flags (r1)
+ *  @{ */
+#define MV_CHANNEL_RX_READY    (1u << 0) /**< a message waits to be received */
+#define MV_CHANNEL_TX_READY    (1u << 1) /**< a message may be sent: the queue towards the other end is not full */
+#define MV_CHANNEL_CONNECTED   (1u << 2) /**< the other end's VM has not ended */
 /** @} */
 
 /** Longest console write, in bytes. */

@@ -174,7 +174,11 @@ void check_image(Vm& vm, const CheckOptions& opt, Diagnostics& diag) {
 }
 
 void check_channels(const System& sys, Diagnostics& diag) {
-    for (const auto& c : sys.channels) {
+    for (std::size_t i = 0; i < sys.channels.size(); ++i) {
+        const Channel& c = sys.channels[i];
+        if (i == max_channels)
+            diag.error(c.at, "more than " + std::to_string(max_channels) + " channels (this is channel number " +
+                                 std::to_string(i + 1) + ")");
         if (!c.valid) continue;
         if (c.ends[0] == c.ends[1]) {
             diag.error(c.between_at, "channel between VM '" + c.ends[0] + "' and itself");
@@ -234,6 +238,26 @@ void check_irqs(const System& sys, Diagnostics& diag) {
         if (!inserted)
             diag.error(line.irq.at, spi + " of VM '" + to->name + "' is another interrupt line's already (" +
                                         line_of(first->second) + ")");
+    }
+
+    if (sys.lab < 5) return;  // channels are checked, not used, before Lab 5
+    for (const Channel& c : sys.channels) {  // Lab 5: each end takes the channel's SPI
+        if (!c.valid || c.ends[0] == c.ends[1]) continue;
+        for (const std::string& end : c.ends) {
+            const Vm* vm = find_vm(sys, end);
+            if (!vm) continue;
+            const std::string spi = "SPI " + std::to_string(c.irq.id);
+            auto device = devices.find(c.irq.id);
+            if (device != devices.end() && device->second.vm == vm)
+                diag.error(c.irq.at, "channel notification " + spi + " of VM '" + vm->name +
+                                         "' is its device interrupt already (" + line_of(device->second.at) +
+                                         "): give the channel another 'irq'");
+            auto [first, inserted] = line_irqs.emplace(std::make_pair(vm, c.irq.id), c.irq.at);
+            if (!inserted)
+                diag.error(c.irq.at, "channel notification " + spi + " of VM '" + vm->name +
+                                         "' is another line's or channel's already (" + line_of(first->second) +
+                                         "): give the channel another 'irq'");
+        }
     }
 }
 

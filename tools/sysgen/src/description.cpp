@@ -400,8 +400,8 @@ Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule, u32 lab) {
     return vm;
 }
 
-Channel read_channel(const toml::table& table, Diagnostics& diag) {
-    Fields f(table, "[[channel]]", {"between", "depth", "message_size"}, diag);
+Channel read_channel(const toml::table& table, u32 index, Diagnostics& diag) {
+    Fields f(table, "[[channel]]", {"between", "depth", "message_size", "irq"}, diag);
     Channel c;
     c.at = f.at();
     c.between_at = f.at("between");
@@ -414,7 +414,14 @@ Channel read_channel(const toml::table& table, Diagnostics& diag) {
     }
     c.depth = static_cast<u32>(f.integer("depth", 1, 256).value_or(32));
     c.message_size = static_cast<u32>(f.integer("message_size", 1, 65536).value_or(2048));
-    c.valid = !f.failed();
+    c.irq = Irq{c.at, first_channel_irq + index};
+    if (const toml::node* node = f.find("irq", false)) {
+        if (auto irq = read_spi(*node, "'irq'", diag))
+            c.irq = *irq;
+        else
+            c.valid = false;
+    }
+    c.valid = c.valid && !f.failed();
     return c;
 }
 
@@ -485,7 +492,7 @@ std::optional<System> read_description(const std::filesystem::path& file, Diagno
     for (const toml::table* table : f.tables("vm", "[[vm]]"))
         sys.vms.push_back(read_vm(*table, diag, granule, sys.lab));
     for (const toml::table* table : f.tables("channel", "[[channel]]"))
-        sys.channels.push_back(read_channel(*table, diag));
+        sys.channels.push_back(read_channel(*table, static_cast<u32>(sys.channels.size()), diag));
     for (const toml::table* table : f.tables("irq_line", "[[irq_line]]"))
         sys.irq_lines.push_back(read_irq_line(*table, sys.lab, diag));
     return sys;

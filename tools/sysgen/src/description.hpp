@@ -38,6 +38,8 @@ inline constexpr u64 guest_gic_base = 0x08000000;
 inline constexpr u64 guest_gic_end = 0x08012000;
 inline constexpr u64 guest_gicc_base = 0x08010000;
 inline constexpr std::size_t max_irq_lines = 32;  // config/system_config.hpp's MAX_IRQ_LINES
+inline constexpr std::size_t max_channels = 16;   // config/system_config.hpp's MAX_CHANNELS
+inline constexpr u32 first_channel_irq = 80;      // channel k's default notification SPI: 80 + k
 
 enum class MemKind { Ram, Device };
 enum class FaultPolicy { Reflect, Stop };
@@ -107,7 +109,10 @@ struct Channel {
     Where between_at;
     u32 depth = 32;
     u32 message_size = 2048;
+    Irq irq;                   ///< its notification SPI in both VMs (Lab 5 on); 80 + its handle unless given
     bool valid = true;
+    /// A queue slot: a 4-byte length and the message rounded up to 4 bytes (ChannelConfig::slot_size()).
+    u64 storage_bytes() const { return 2ull * depth * (4 + ((message_size + 3ull) & ~3ull)); }
 };
 
 /// OKL4's virtual interrupt line: VM `from` raises it, VM `to` takes it as virtual SPI `irq` (Lab 4 on).

@@ -285,9 +285,10 @@ TEST_F(ListRegisters, ActiveStateSurvivesASwitchToAnotherVcpu) {
     enable(20, 0x80, 1);
     g.raise(1, 20);
     g.raise(0, 40);  // SPI 40 is pending again while active on vCPU 0
-    vcpu(1).vgic.vmcr = LINUX_VMCR;
+    vcpu(1).vgic.vmcr = LINUX_VMCR | (1u << 21);  // vCPU 1's own binary point
     vgic_restore(vcpu(1));
     EXPECT_EQ(hex(gich().apr), hex(0)) << "vgic_restore: vCPU 1's APR, not vCPU 0's";
+    EXPECT_EQ(hex(gich().vmcr), hex(LINUX_VMCR | (1u << 21))) << "vgic_restore: vCPU 1's VMCR, not vCPU 0's";
     vgic_flush(vcpu(1));
     expect_lrs({lr(20, 0x80, PENDING)}, "vCPU 1 gets its PPI 20 but not SPI 40, active on vCPU 0");
     EXPECT_EQ(gich().ack(), 20u);
@@ -349,6 +350,10 @@ TEST_F(ListRegisters, VirqPendingObeysTheMaskTheRunningPriorityAndTheGroups) {
     g.write(0, 0x080 + 4, 4, 1u << 8);  // IGROUPR1: SPI 40 is group 1
     EXPECT_TRUE(pending(0xf0000002, 0)) << "group 1 enabled, SPI 40 group 1";
     EXPECT_FALSE(pending(0xf0000001, 0)) << "group 1 not enabled (VMCR.VMGrp1En clear)";
+    g.write(0, 0x080 + 4, 4, 0);               // SPI 40 group 0 again
+    g.write(0, ISACTIVER + 4, 4, 1u << 8);     // the guest took it once: active, and pending again
+    EXPECT_TRUE(g.virq(0, 40).pending && g.virq(0, 40).active) << "test setup: SPI 40 pending and active";
+    EXPECT_FALSE(pending(LINUX_VMCR, 0)) << "pending and active: not signalled again until the guest ends it";
 }
 
 }  // namespace

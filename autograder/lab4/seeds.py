@@ -27,7 +27,7 @@ SEEDS = [
          'VTR.ListRegs taken as the count, one LR unused'),
     Seed('vdev/list_registers.cpp',
          'arch::gich_write(gich::HCR, gich::HCR_EN | (more ? gich::HCR_UIE : 0));',
-         'arch::gich_write(gich::HCR, gich::HCR_EN);',
+         'arch::gich_write(gich::HCR, gich::HCR_EN | (more ? 0 : 0));',
          'no underflow maintenance: what did not fit waits for the next exit'),
     Seed('vdev/list_registers.cpp',
          'if (x.phys != 0) return lr | gich::LR_HW | u32{x.phys} << gich::LR_PHYS_SHIFT;',

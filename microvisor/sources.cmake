@@ -47,6 +47,9 @@ set(MV_LAB3_STAND_IN staging/coarse_map.cpp)
 # the glue that makes the list registers follow a vCPU (kernel/virq.cpp). Below
 # Lab 4 an image has no virtual interrupts: nothing stands in for them.
 set(MV_LAB4_ADDS kernel/virq.cpp kernel/virq_services.cpp vdev/vgic.cpp)
+# Lab 5 (channels): the channel hypercalls (the queues are the lab file,
+# kernel/channel.cpp). Below Lab 5 an image has no channels: nothing stands in.
+set(MV_LAB5_ADDS kernel/channel_services.cpp)
 
 # The glob is checked again at each build: unpacking or removing catchup/ reconfigures.
 file(GLOB MV_CATCHUP_FILE CONFIGURE_DEPENDS ${MV_TOP}/catchup/catchup.cmake)

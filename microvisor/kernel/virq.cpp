@@ -261,6 +261,12 @@ void virq_wake_for(Vm& vm, u32 id) {
     }
 }
 
+void virq_raise(Vm& vm, u32 spi) {
+    virq_sync();
+    vm.vgic.raise(0, spi);  // an SPI: no vCPU's bank
+    virq_wake_for(vm, spi);
+}
+
 void virq_wake(Vm& vm) {
     virq_sync();
     for (u32 c = 0; c < vm.config->vcpus; ++c) {

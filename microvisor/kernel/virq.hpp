@@ -25,4 +25,9 @@ void virq_wake(Vm& vm);
 /// (a waiting vCPU had nothing to take before), not virq_pending()'s scan.
 void virq_wake_for(Vm& vm, u32 id);
 
+/// Make virtual SPI `spi` pending in `vm`'s distributor, as an edge, and wake
+/// a vCPU of it that waits and would take it: a kernel object notifying a VM
+/// (Lab 5's channels).
+void virq_raise(Vm& vm, u32 spi);
+
 }  // namespace mv

@@ -120,8 +120,8 @@ TEST(BetweenVms, AFloodOfRaisesStarvesNobody) {
 TEST(VirtualTimer, DescheduledVcpusTimerIsTakenWhenItRunsAgain) {
     auto run = boot(LINES, 11, 30);
     EXPECT_TRUE(GuestPassedIn(run, "vm0", "descheduled_timer"))
-        << "vm0 arms its timer 200 us ahead and yields to vm1 and vm2, which spin for a slice each: the "
-           "interrupt is taken before vm0's first instruction back, and once";
+        << "vm0 arms its timer 200 us ahead and yields to vm1 and vm2, which set their priority masks to 0 and "
+           "spin for a slice each: the interrupt is taken before vm0's first instruction back, and once";
     EXPECT_TRUE(ValueIn(run, "desched_away_us", 1, 3 * SLICE_US))
         << "vm0 came back after its timer was due, within two other slices";
     EXPECT_TRUE(ExitedWith(run, 0));

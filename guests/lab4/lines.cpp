@@ -301,7 +301,9 @@ void on_desched_timer(u32, ExcFrame&) {
 }
 
 void descheduled_timer() {
-    if (vm_id() != 0) {  // vm1, vm2: hold the CPU for their slices
+    if (vm_id() != 0) {  // vm1, vm2: hold the CPU for their slices, with a mask that lets nothing through
+        gic::init_cpu();
+        gic::set_priority_mask(0x00);  // each vCPU's own GICV_PMR: vm0's comes back with it
         spin_until(8000);
         return;
     }

@@ -15,7 +15,7 @@ namespace {
 // systems/lab4-lines.toml's lines, by handle (file order).
 constexpr u32 L_DATA = 0;    // vm0 -> vm1, SPI 40: the line under test
 constexpr u32 L_TO_VM1 = 1;  // vm0 -> vm1, SPI 41: vm0 says where it is (vm1 polls it)
-constexpr u32 L_TO_VM0 = 2;  // vm1 -> vm0, SPI 40: vm1 says where it is (vm0 polls it)
+constexpr u32 L_TO_VM0 = 2;  // vm1 -> vm0, SPI 43: vm1 says where it is (vm0 polls it)
 constexpr u32 L_VM2 = 3;     // vm2 -> vm1, SPI 42: vm2 says where it is (vm1 polls it)
 constexpr u32 NLINES = 4;
 constexpr u32 SPI_DATA = 40;

@@ -85,6 +85,19 @@ public:
     }
 
     bool want_stdin() const { return stdin_open && pending_.size() < 65536; }
+    /// The spec's input is written, or there is none: the child's stdin may end.
+    bool input_done() const { return input_sent_; }
+    /// The spec's input goes out now if its cue has been seen (or it has none).
+    void cue(std::string_view data) {
+        if (input_sent_) return;
+        recent_.append(data);
+        if (recent_.find(spec_.input_after) != std::string::npos) {
+            pending_ += spec_.input;
+            input_sent_ = true;
+        } else if (recent_.size() > spec_.input_after.size()) {
+            recent_.erase(0, recent_.size() - spec_.input_after.size());
+        }
+    }
     bool has_pending() const { return in >= 0 && !pending_.empty(); }
 
 private:
@@ -96,12 +109,15 @@ private:
         total_ += n;
         if (spec_.capture) result_.output.append(data, n);
         if (spec_.on_output && n != 0) spec_.on_output(std::string_view(data, n));
+        cue(std::string_view(data, n));
     }
 
     const ChildSpec& spec_;
     ChildResult& result_;
     size_t total_ = 0;
     std::string pending_;  // our stdin, not yet written to the child
+    bool input_sent_ = spec_.input.empty();
+    std::string recent_;   // the output's end, as long as input_after, while the input waits for it
 };
 
 bool has_exited(pid_t pid) {
@@ -145,7 +161,7 @@ void watch(pid_t pid, Watch& w, const ChildSpec& spec, ChildResult& result, Cloc
             }
         }
         if (result.flooded) return;
-        if (w.in >= 0 && !w.stdin_open && !w.has_pending()) {
+        if (w.in >= 0 && !w.stdin_open && !w.has_pending() && w.input_done()) {
             close(w.in);  // our stdin ended: so does the child's
             w.in = -1;
         }
@@ -201,7 +217,7 @@ ChildResult run_child(const ChildSpec& spec) {
     cleanup::install();
     int out[2], err[2], in[2] = {-1, -1};  // [0] read end, [1] write end
     const bool ok = pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0 &&
-                    (spec.forward_stdin ? pipe2(in, O_CLOEXEC) == 0
+                    (spec.forward_stdin || !spec.input.empty() ? pipe2(in, O_CLOEXEC) == 0
                                         : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
     if (!ok) {
         result.error = std::string("cannot create pipes: ") + std::strerror(errno);
@@ -238,6 +254,7 @@ ChildResult run_child(const ChildSpec& spec) {
     w.out = out[0];
     w.in = in[1];
     w.stdin_open = spec.forward_stdin;
+    w.cue("");  // an input without a cue goes at once
     fcntl(w.out, F_SETFL, O_NONBLOCK);
     if (w.in >= 0) fcntl(w.in, F_SETFL, O_NONBLOCK);
     if (exec_errno != 0)

@@ -15,6 +15,8 @@ struct ChildSpec {
     size_t max_output = 0;           ///< stop and kill after this many bytes; 0: no cap
     bool capture = true;             ///< keep the output in ChildResult::output
     bool forward_stdin = false;      ///< pass our stdin through; otherwise the child reads /dev/null
+    std::string input;               ///< written to the child's stdin once its output shows `input_after`
+    std::string input_after;         ///< (empty: at once); then the child's stdin ends
     std::function<void(std::string_view)> on_output;  ///< called as output arrives (stdout+stderr)
 };
 

@@ -20,6 +20,8 @@ struct RunOptions {
     uint32_t selector = 0;            ///< which sub-test the guests run; 0 = all
     std::vector<std::string> extra_args;  ///< appended to QEMU's command line
     size_t max_output = 1 << 20;      ///< QEMU is killed after printing this many bytes
+    std::string input;                ///< typed on the board's UART (QEMU's stdin) once the console
+    std::string input_after;          ///< shows `input_after` (empty: at once)
 };
 
 /// `[<vm>] @@MVT <token> PASS <name>` or `[<vm>] @@MVT <token> FAIL <name>: <detail>`, at the

@@ -44,6 +44,8 @@ Run run_system(const RunOptions& options) {
     spec.argv = qemu_command(image, tokens, options.selector, options.extra_args, qemu);
     spec.timeout_s = options.timeout_s;
     spec.max_output = options.max_output;
+    spec.input = options.input;
+    spec.input_after = options.input_after;
     ChildResult child = run_child(spec);
 
     run.console = without_qemu_noise(child.output);

@@ -136,4 +136,20 @@ TEST(Sgi, BetweenTheVcpusOfOneVm) {
     EXPECT_TRUE(ExitedWith(run, 0));
 }
 
+// The harness types a line once the guest waits for it (RunOptions::input).
+TEST(Console, InputArrivesByInterrupt) {
+    RunOptions options;
+    options.system = VIRQ;
+    options.selector = 13;
+    options.timeout_s = 10;
+    options.input = "irq\n";
+    options.input_after = "waiting for input";
+    auto run = run_system(options);
+    EXPECT_TRUE(GuestPassed(run, "console_by_interrupt"))
+        << "the guest unmasks RX in UARTIMSC, enables SPI 33 and waits in WFI; the harness then types \"irq\\n\": "
+           "SPI 33 is taken and the handler reads the 4 bytes from UARTDR";
+    EXPECT_TRUE(ValueIn(run, "rx_irqs", 1, 4)) << "SPI 33 taken for the line typed";
+    EXPECT_TRUE(ExitedWith(run, 0));
+}
+
 }  // namespace

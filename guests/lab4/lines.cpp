@@ -362,13 +362,7 @@ void wait_sgi(u32 cpu, u32* wfis) {
     }
 }
 
-// crt0.S gives a secondary vCPU abort, undefined and SVC stacks but no IRQ
-// stack: vCPU 1 takes interrupts on this one.
-alignas(8) u8 secondary_irq_stack[2048];
-
-void smp_sgi_secondary() {  // vCPU 1
-    asm volatile("cps #0x12\n mov sp, %0\n cps #0x13" ::"r"(secondary_irq_stack + sizeof secondary_irq_stack)
-                 : "memory");
+void smp_sgi_secondary() {  // vCPU 1: crt0.S gave it an IRQ stack of its own
     gic::init_cpu();
     set_irq_hook(on_irq_iar);
     gic::enable(SGI_PING, 0x80, nullptr);

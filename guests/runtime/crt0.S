@@ -57,6 +57,8 @@ secondary_entry:
     sub     sp, r2, #0x1c00
     cps     #0x1b                       @ undefined mode
     sub     sp, r2, #0x1800
+    cps     #0x12                       @ IRQ mode: its interrupts (Lab 4 on)
+    sub     sp, r2, #0x1400
     cps     #0x13
     mov     sp, r2
     ldr     r1, =guest_vectors

@@ -2,7 +2,7 @@
 # The project's own checks, run by `make test` (ctest):
 #  - grade.<flavor>: a reference build scores full marks on every lab (hidden tests included);
 #  - staging.*: with lab k stubbed, lab k scores 0 and every failure names a
-#    function to write; the labs before it still score full marks;
+#    function to write; the lab before it still scores full marks (tools/staging-proof.sh: why that suffices);
 #  - labs.same_functions: student and reference lab files define the same functions;
 #  - labs.seeded_bugs_caught: the quick seeded bugs (autograder/lab<N>/seeds.py) lower
 #    the lab's score; `make mutants` runs them all;

@@ -6,7 +6,7 @@ import os
 project = "Microvisor Course Edition"
 author = "The Microvisor Course Edition authors"
 copyright = "the Microvisor Course Edition authors; MIT licence"
-release = "labs 1-4 edition"
+release = "labs 1-5 edition"
 
 extensions = [
     "sphinx.ext.graphviz",

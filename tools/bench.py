@@ -3,8 +3,11 @@
 """bench.py: `make bench`. Boots the benchmark system and reports its figures.
 
 Figures are instruction counts measured inside the guest with the PMU cycle
-counter under QEMU's -icount shift=0 (one instruction per virtual ns), so a
-second run must give the same numbers bit for bit: this script checks that.
+counter, or across VMs with the virtual counter CNTVCT, under QEMU's -icount
+shift=0 (one instruction per virtual ns), so a second run must give the same
+numbers bit for bit: this script checks that. Throughputs are in bytes per
+1,000 instructions (B/kinstr), which is MB/s at one instruction per ns, each
+printed next to the memcpy of the same size in the same guest, its bound.
 Writes <build>/bench.json. --check also fails when a figure misses its target.
 """
 import argparse
@@ -19,12 +22,20 @@ from pathlib import Path
 TARGETS = {"null_hypercall_lab1": 100, "null_hypercall_lab3": 100, "vcpu_switch": 600, "vtimer_irq_to_handler": 300}
 # Targets relative to another figure: (that figure, factor).
 RELATIVE_TARGETS = {"virq_raise_to_handler": ("vcpu_switch", 2)}
+# Throughputs (at least a fraction of their bound): issue 9's for Lab 5's channels.
+MIN_RATIOS = {"channel_throughput_2k": 0.5}
+# A throughput's bound: the figure of the same size suffix with this prefix.
+BOUND_PREFIX = "memcpy_bound_"
+THROUGHPUT_PREFIXES = ("channel_throughput_", "shm_virq_")
 # (system, selector, suffix): a suffix tells the same benchmark in two systems apart.
 SYSTEMS = [("bench", 1, "_lab1"), ("bench-vmmu", 1, "_lab3"), ("bench-switch", 2, ""), ("bench-vmmu", 3, ""),
            ("bench", 4, ""), ("bench-vmmu", 5, ""),
            # Lab 4 (guests/bench/virq.cpp): a raise to another VM's handler,
            # the virtual timer's interrupt, the maintenance interrupt's refill.
-           ("bench-virq", 1, "_lab4"), ("bench-virq", 6, ""), ("bench-virq", 7, ""), ("bench-virq", 8, "")]
+           ("bench-virq", 1, "_lab4"), ("bench-virq", 6, ""), ("bench-virq", 7, ""), ("bench-virq", 8, ""),
+           # Lab 5 (guests/bench/chan.cpp, shm.cpp): a channel's ping-pong, then
+           # the memcpy bounds and the streams; the same over shared memory plus vIRQs.
+           ("bench-chan", 1, ""), ("bench-chan", 2, ""), ("bench-chan-shm", 3, ""), ("bench-chan-shm", 4, "")]
 
 
 def run(build, system, selector, suffix):
@@ -47,6 +58,14 @@ def run(build, system, selector, suffix):
     return figures
 
 
+def bound_of(name):
+    """The memcpy bound of a throughput figure (same size suffix), or None."""
+    for prefix in THROUGHPUT_PREFIXES:
+        if name.startswith(prefix) and not name.endswith("_ping_pong"):
+            return BOUND_PREFIX + name[len(prefix):]
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", default="build/default", type=Path)
@@ -62,6 +81,11 @@ def main():
     for name, (base, factor) in RELATIVE_TARGETS.items():
         if base in figures:
             targets[name] = factor * figures[base]["value"]
+    ratios = {}
+    for name in figures:
+        bound = bound_of(name)
+        if bound in figures and figures[bound]["value"] > 0:
+            ratios[name] = {"of": bound, "ratio": figures[name]["value"] / figures[bound]["value"]}
     print(f"{'benchmark':<28}{'value':>10}  unit          target")
     failed = []
     for name, f in figures.items():
@@ -73,10 +97,23 @@ def main():
             mark += "" if f["value"] <= target else "  MISSED"
             if f["value"] > target:
                 failed.append(name)
+        if name in ratios:
+            r = ratios[name]
+            mark = f"{100 * r['ratio']:.1f}% of {r['of']}"
+            if name in MIN_RATIOS:
+                mark += f" (>= {100 * MIN_RATIOS[name]:.0f}%)"
+                if r["ratio"] < MIN_RATIOS[name]:
+                    mark += "  MISSED"
+                    failed.append(name)
+        elif name in MIN_RATIOS:
+            mark = f"no {bound_of(name)} to compare with  MISSED"
+            failed.append(name)
         print(f"{name:<28}{f['value']:>10}  {f['unit']:<12}  {mark}")
-    print("(QEMU -icount shift=0; PMU cycle counter with PMCCFILTR.NSH; each figure repeated bit for bit)")
+    print("(QEMU -icount shift=0; PMU cycle counter with PMCCFILTR.NSH, CNTVCT across VMs; "
+          "B/kinstr = MB/s at 1 instruction per ns; each figure repeated bit for bit)")
     out = args.build_dir / "bench.json"
-    out.write_text(json.dumps({"figures": figures, "targets": targets}, indent=2) + "\n")
+    out.write_text(json.dumps({"figures": figures, "targets": targets, "ratios": ratios,
+                               "min_ratios": MIN_RATIOS}, indent=2) + "\n")
     print(f"written: {out}")
     if args.check and failed:
         print(f"bench: missed target(s): {', '.join(failed)}")

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 # Each lab's demo, most advanced first: (system, selector). The level is the description's.
-DEMOS = [("demo", 0), ("lab2-fair", 1), ("lab1-traps", 0)]
+DEMOS = [("demo-chat", 0), ("demo", 0), ("lab2-fair", 1), ("lab1-traps", 0)]
 TODO = re.compile(r"^\s*MV_LAB_TODO\s*\(", re.MULTILINE)
 
 

@@ -30,7 +30,8 @@ volatile u32& uart(u32 off) { return *reinterpret_cast<volatile u32*>(UART + off
 /// No key for this long (virtual time) and VM 0 plays its script: before the
 /// first key, and after one. QEMU runs with -icount shift=0,sleep=off: a WFI
 /// with nothing to do would skip virtual time ahead at once, so VM 0 waits
-/// for keys spinning, and these pass in a few seconds of real time.
+/// for keys spinning, one virtual ns per instruction; QEMU runs some 10^9 of
+/// them a second, so 3 s of virtual time take about 3-5 s of real time.
 constexpr u64 IDLE_US[2] = {3000000, 20000000};
 
 const char* const SCRIPT[] = {

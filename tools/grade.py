@@ -440,7 +440,11 @@ def names_a_function(message, functions):
     return any(re.search(rf"(?<![\w]){re.escape(f)}(?![\w])", message) for f in functions)
 
 
-def expectation_problems(expect, results):
+# The microvisor's report of a lab function still to write (kernel/panic.cpp's lab_todo, as the harness shows it).
+_NOT_IMPLEMENTED = re.compile(r"not implemented: (\w+)\(\)")
+
+
+def expectation_problems(expect, results, manifest):
     score, max_score = totals(results)
     if expect == "full":
         return [] if score == max_score else [f"expected full marks, got {fmt(score)}/{fmt(max_score)}"]
@@ -450,10 +454,18 @@ def expectation_problems(expect, results):
         problems.append(f"expected 0 points, got {fmt(score)} (passing: {passing})")
     for lr in results:
         functions = function_names(lr.lab)
+        # With earlier labs stubbed too (a student's fresh tree), a QEMU test of lab N may stop
+        # at an earlier lab's function, the first one the image calls: that names a function
+        # to write as well. (With them from the reference, only lab N's can be missing.)
+        earlier = {f for lab in manifest["labs"] if lab["id"] < lr.lab["id"] for f in function_names(lab)}
         for t in lr.tests:
-            if not t.passed and not names_a_function(t.message, functions):
-                problems.append(f"{t.label} fails with a message that names none of lab {lr.lab['id']}'s "
-                                f"functions ({', '.join(functions) or 'none listed'})")
+            if t.passed or names_a_function(t.message, functions):
+                continue
+            if any(m in earlier for m in _NOT_IMPLEMENTED.findall(t.message)):
+                continue
+            problems.append(f"{t.label} fails with a message that names none of lab {lr.lab['id']}'s "
+                            f"functions ({', '.join(functions) or 'none listed'}), nor an earlier lab's "
+                            f"function still to write")
     return problems
 
 
@@ -520,7 +532,7 @@ def main(argv):
         write_results(args.results, results, overview + f"\nScore: {fmt(score)}/{fmt(max_score)}\n")
     if args.junit:
         write_junit(args.junit, results, manifest.get("course", "labs"))
-    problems = expectation_problems(args.expect, results) if args.expect else []
+    problems = expectation_problems(args.expect, results, manifest) if args.expect else []
     for problem in problems:
         print(f"--expect {args.expect}: {problem}")
     print(f"Score: {fmt(score)}/{fmt(max_score)}")

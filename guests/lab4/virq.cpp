@@ -171,14 +171,17 @@ void console_by_interrupt() {
         return;
     gic::enable(UART_IRQ, 0x80, on_uart);
     uart(IMSC) = INT_RX | INT_RT;
-    gic::irq_on();
     printf("waiting for input\n");
+    // The condition is tested with IRQs masked and WFI entered so: a pending
+    // interrupt still ends WFI, and one that comes between the test and the WFI
+    // is not lost (the input comes when a person, or the harness, types it).
     u32 wfis = 0;
     while (wfis < 1000 && rx_count < sizeof rx_line - 1 && (rx_count == 0 || rx_line[rx_count - 1] != '\n')) {
         asm volatile("dsb\n wfi");
         ++wfis;
+        gic::irq_on();  // the handler runs
+        gic::irq_off();
     }
-    gic::irq_off();
     uart(IMSC) = 0;
     rx_line[rx_count < sizeof rx_line ? rx_count : sizeof rx_line - 1] = 0;
     mvt::value("rx_irqs", rx_irqs);

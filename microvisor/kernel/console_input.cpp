@@ -17,13 +17,9 @@ bool escape = false;
 u8 queue[64];  // typed, not yet read by the VM with the focus
 u32 head = 0, count = 0;
 
-// The physical UART's receive interrupt (the scheduler enables it): input
-// waits. With virtual interrupts (Lab 4), the emulated UART of the VM with
-// the focus raises its own.
+// The physical UART's receive interrupt (the scheduler enables it): input waits.
 bool on_console_irq(u32) {
     console_input_poll();
-    if (const VirqOps* ops = registry().virq; ops != nullptr && focus < system_config.nvms)
-        ops->console_input(system_config.vm_pool[focus]);
     return true;
 }
 
@@ -34,6 +30,7 @@ MV_IRQ_HANDLER(CONSOLE_IRQ, on_console_irq);
 u32 console_input_focus() { return focus; }
 
 void console_input_poll() {
+    bool arrived = false;
     for (int c = console_getc(); c >= 0; c = console_getc()) {
         if (escape) {
             escape = false;
@@ -51,8 +48,14 @@ void console_input_poll() {
         if (count < sizeof(queue)) {
             queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
             ++count;
+            arrived = true;
         }
     }
+    // With virtual interrupts (Lab 4), the emulated UART of the VM with the focus
+    // raises its own, whoever drained the physical one: its interrupt, or a
+    // guest's read of its UART that polls it too.
+    if (const VirqOps* ops = registry().virq; arrived && ops != nullptr && focus < system_config.nvms)
+        ops->console_input(system_config.vm_pool[focus]);
 }
 
 bool console_input_ready(u32 vm_id) {

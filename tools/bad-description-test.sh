@@ -51,7 +51,7 @@ expect_stop() {
     if [[ $rc -eq 0 ]]; then
         echo "FAIL: the build of $name succeeded with a wrong description"
         failed=1
-    elif ! echo "$out" | grep -qE "$name\.toml:$line:[0-9]+: error: .*$message"; then
+    elif ! grep -qE "$name\.toml:$line:[0-9]+: error: .*$message" <<<"$out"; then  # no pipe: with pipefail, grep -q ending first would fail it
         echo "FAIL: expected '$dir/$name.toml:$line:<col>: error: ...$message...' in the build output"
         failed=1
     fi

@@ -24,7 +24,7 @@ out=$(timeout 60 gdb-multiarch -q -batch -nx "$elf" \
 echo "$out"
 want_pc=$(arm-none-eabi-nm -C "$elf" | awk '$3 ~ /^mv::handle_hvc\(/ {print "0x" $1}' | sed 's/0x0*/0x/')
 echo "expected: pc=$want_pc (mv::handle_hvc), guest_r0=0x86000000 (MV_CALL_NULL), hsr=0x4a000000 (HVC #0)"
-echo "$out" | grep -q "pc=$want_pc" || { echo "FAIL: gdb did not stop at mv::handle_hvc"; exit 1; }
-echo "$out" | grep -q "guest_r0=0x86000000" || { echo "FAIL: wrong guest r0 in the trap frame"; exit 1; }
-echo "$out" | grep -q "hsr=0x4a000000" || { echo "FAIL: wrong HSR"; exit 1; }
+grep -q "pc=$want_pc" <<<"$out" || { echo "FAIL: gdb did not stop at mv::handle_hvc"; exit 1; }
+grep -q "guest_r0=0x86000000" <<<"$out" || { echo "FAIL: wrong guest r0 in the trap frame"; exit 1; }
+grep -q "hsr=0x4a000000" <<<"$out" || { echo "FAIL: wrong HSR"; exit 1; }
 echo "gdb test: passed"

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "kernel/run_queues.hpp"
+#include "mv/abi.h"
 
 namespace mvtest {
 
@@ -40,6 +41,26 @@ void HostTest::poke(u32 gpa, const std::string& bytes) {
 void HostTest::guest_at(u32 pc, u32 cpsr) {
     vcpu().frame.elr = pc;
     vcpu().frame.spsr = cpsr;
+}
+
+HcRegs call_vendor(Vcpu& v, u32 fid, u32 r1, u32 r2, u32 r3, const std::string& what, const char* registrar) {
+    HypercallFn fn = registry().vendor[fid & MV_SMCCC_FUNC_MASK];
+    if (fn == nullptr) {
+        ADD_FAILURE() << registrar << " registers no vendor call " << fake::hex(fid);
+        return {};
+    }
+    v.frame.r[0] = fid;
+    v.frame.r[1] = r1;
+    v.frame.r[2] = r2;
+    v.frame.r[3] = r3;
+    v.frame.r[4] = 0x4444cccc;
+    Frame before = v.frame;
+    fn(v);
+    for (u32 n = 4; n < 13; ++n)
+        EXPECT_EQ(fake::hex(v.frame.r[n]), fake::hex(before.r[n])) << what << " changed r" << n;
+    EXPECT_EQ(fake::hex(v.frame.elr), fake::hex(before.elr)) << what << " changed ELR_hyp";
+    EXPECT_EQ(fake::hex(v.frame.spsr), fake::hex(before.spsr)) << what << " changed SPSR_hyp";
+    return {{v.frame.r[0], v.frame.r[1], v.frame.r[2], v.frame.r[3]}};
 }
 
 }  // namespace mvtest

@@ -76,4 +76,17 @@ inline mv::Hsr decoded(mv::u32 ec, mv::u32 iss = 0, bool il = true) {
     return h;
 }
 
+/// r0-r3 as a hypercall left them.
+struct HcRegs {
+    mv::u32 r[4];
+};
+
+/// Call vendor function `fid` (an MV_CALL_*) from `v` as its guest would:
+/// r0 = fid, r1-r3, a marker in r4. Every register but r0-r3, and ELR and
+/// SPSR, must come back as it was (abi.h); failures say `what` the call was.
+/// A function nothing registers is a failure that names `registrar`, the
+/// file that should register it.
+HcRegs call_vendor(mv::Vcpu& v, mv::u32 fid, mv::u32 r1, mv::u32 r2, mv::u32 r3, const std::string& what,
+                   const char* registrar);
+
 }  // namespace mvtest

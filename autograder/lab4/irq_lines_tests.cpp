@@ -21,7 +21,7 @@ constexpr u32 A = 0, B = 1, C = 2;  // VM ids
 constexpr u32 LINES = 4;
 constexpr u32 ISPENDR = 0x200, ICPENDR = 0x280;  // GICD offsets (IHI 0048B table 4-1)
 // What the guest leaves in the registers a call does not name: they must come back as they were.
-constexpr u32 KEEP2 = 0x2222aaaa, KEEP3 = 0x3333bbbb, KEEP4 = 0x4444cccc;
+constexpr u32 KEEP2 = 0x2222aaaa, KEEP3 = 0x3333bbbb;  // markers; r4 holds call_vendor's
 
 std::string hex(u64 v) { return fake::hex(v); }
 std::string status(i32 s) { return hex(static_cast<u32>(s)); }
@@ -43,10 +43,7 @@ protected:
     /// vCPU `c` of VM `id`.
     Vcpu& of(u32 id, u32 c = 0) { return vm(id).vcpus[c]; }
 
-    /// The registers a call left: r0-r3.
-    struct Regs {
-        u32 r[4];
-    };
+    using Regs = mvtest::HcRegs;
 
     /// How a failure names a call: "hc_virq_raise (0x86000004) by VM 0x0 vCPU 0x0, r1 0x3, r2 0x1".
     static std::string what(u32 fid, const Vcpu& v, u32 r1, u32 r2) {
@@ -55,26 +52,9 @@ protected:
         return fid == MV_CALL_VIRQ_RAISE ? s + ", r2 " + hex(r2) : s;
     }
 
-    /// Call vendor function `fid` from `v` as its guest would: r0 = fid, r1, r2; r3 and r4 hold
-    /// markers. Every register but r0-r3 must come back as it was (abi.h: r4-r14 are preserved).
+    /// Call vendor function `fid` from `v` as its guest would: r1, r2, a marker in r3 (common/host_fixture.hpp).
     Regs call(u32 fid, Vcpu& v, u32 r1, u32 r2 = KEEP2) {
-        HypercallFn fn = registry().vendor[fid & MV_SMCCC_FUNC_MASK];
-        if (fn == nullptr) {
-            ADD_FAILURE() << "kernel/virq_services.cpp registers no vendor call " << hex(fid);
-            return {};
-        }
-        v.frame.r[0] = fid;
-        v.frame.r[1] = r1;
-        v.frame.r[2] = r2;
-        v.frame.r[3] = KEEP3;
-        v.frame.r[4] = KEEP4;
-        Frame before = v.frame;
-        fn(v);
-        for (u32 n = 4; n < 13; ++n)
-            EXPECT_EQ(hex(v.frame.r[n]), hex(before.r[n])) << what(fid, v, r1, r2) << " changed r" << n;
-        EXPECT_EQ(hex(v.frame.elr), hex(before.elr)) << what(fid, v, r1, r2) << " changed ELR_hyp";
-        EXPECT_EQ(hex(v.frame.spsr), hex(before.spsr)) << what(fid, v, r1, r2) << " changed SPSR_hyp";
-        return {{v.frame.r[0], v.frame.r[1], v.frame.r[2], v.frame.r[3]}};
+        return mvtest::call_vendor(v, fid, r1, r2, KEEP3, what(fid, v, r1, r2), "kernel/virq_services.cpp");
     }
 
     /// Raise `handle` from `v`; r0 must be `expect`, r1-r3 as the guest left them.

@@ -34,7 +34,7 @@ constexpr u32 RAM = 0x40000000, READ_ONLY = 0x40100000, EDGE = 0x40200000, EDGE_
               DEVICE = 0x0a000000, UNMAPPED = 0x50000000;
 constexpr u32 ISPENDR = 0x200, ICPENDR = 0x280;  // GICD offsets (IHI 0048B table 4-1)
 constexpr u32 CTLR = 0x000, ISENABLER = 0x100, IPRIORITYR = 0x400, ITARGETSR = 0x800;
-constexpr u32 KEEP2 = 0x2222aaaa, KEEP3 = 0x3333bbbb, KEEP4 = 0x4444cccc;
+constexpr u32 KEEP2 = 0x2222aaaa, KEEP3 = 0x3333bbbb;  // markers; r4 holds call_vendor's
 constexpr u8 FILL = 0xa5;  // what a receive buffer holds before the receive
 
 struct ChannelInfo {
@@ -113,9 +113,7 @@ protected:
     void poke_vm(u32 id, u32 gpa, const std::string& bytes) { std::memcpy(at(id, gpa), bytes.data(), bytes.size()); }
     std::string peek_vm(u32 id, u32 gpa, u32 len) { return std::string(reinterpret_cast<char*>(at(id, gpa)), len); }
 
-    struct Regs {
-        u32 r[4];
-    };
+    using Regs = mvtest::HcRegs;
 
     static std::string what(u32 fid, const Vcpu& v, u32 r1, u32 r2, u32 r3) {
         std::string s = fid == MV_CALL_CHANNEL_SEND   ? "channel send (" + hex(fid) + ", channel_send)"
@@ -125,25 +123,9 @@ protected:
         return fid == MV_CALL_CHANNEL_STATUS ? s : s + ", r2 " + hex(r2) + ", r3 " + hex(r3);
     }
 
-    /// Call vendor function `fid` from `v` as its guest would. r4-r12, ELR and SPSR must come back as they were.
+    /// Call vendor function `fid` from `v` as its guest would (common/host_fixture.hpp).
     Regs call(u32 fid, Vcpu& v, u32 r1, u32 r2, u32 r3) {
-        HypercallFn fn = registry().vendor[fid & MV_SMCCC_FUNC_MASK];
-        if (fn == nullptr) {
-            ADD_FAILURE() << "kernel/channel_services.cpp registers no vendor call " << hex(fid);
-            return {};
-        }
-        v.frame.r[0] = fid;
-        v.frame.r[1] = r1;
-        v.frame.r[2] = r2;
-        v.frame.r[3] = r3;
-        v.frame.r[4] = KEEP4;
-        Frame before = v.frame;
-        fn(v);
-        for (u32 n = 4; n < 13; ++n)
-            EXPECT_EQ(hex(v.frame.r[n]), hex(before.r[n])) << what(fid, v, r1, r2, r3) << " changed r" << n;
-        EXPECT_EQ(hex(v.frame.elr), hex(before.elr)) << what(fid, v, r1, r2, r3) << " changed ELR_hyp";
-        EXPECT_EQ(hex(v.frame.spsr), hex(before.spsr)) << what(fid, v, r1, r2, r3) << " changed SPSR_hyp";
-        return {{v.frame.r[0], v.frame.r[1], v.frame.r[2], v.frame.r[3]}};
+        return mvtest::call_vendor(v, fid, r1, r2, r3, what(fid, v, r1, r2, r3), "kernel/channel_services.cpp");
     }
 
     /// Send the `len` bytes at `gpa` of VM `from` on `handle`: r0 must be `expect`, r1-r3 as they were.

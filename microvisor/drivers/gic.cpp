@@ -39,6 +39,12 @@ void enable(u32 id, u8 prio) {
     d(f) = 1u << f.shift;  // write-1-to-set: the other bits are left alone
 }
 
+void enable_spi(u32 id, u8 prio) {
+    set_trigger(id, Trigger::Level);
+    route_to_cpu0(id);
+    enable(id, prio);
+}
+
 void disable(u32 id) {
     regs::Field f = regs::bit_field(Gicd::ICENABLER, id);
     d(f) = 1u << f.shift;

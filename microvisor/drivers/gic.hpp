@@ -50,6 +50,8 @@ enum class Trigger : u8 {
 void init();
 /// Set interrupt `id`'s priority to `prio` (0 highest; the GIC may ignore low bits), then enable it.
 void enable(u32 id, u8 prio);
+/// An SPI of a device (32 and up): level-sensitive, sent to CPU 0, enabled at `prio`.
+void enable_spi(u32 id, u8 prio);
 /// Disable interrupt `id`: it may still become pending, but is not signalled.
 void disable(u32 id);
 /// Set interrupt `id`'s priority (0 highest) without changing whether it is enabled.

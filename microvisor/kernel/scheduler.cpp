@@ -85,11 +85,7 @@ void run_start() {
     const Registry& r = registry();
     for (u32 i = 0; i < r.nirqs; ++i) {
         u32 id = r.irq[i].id;
-        if (id >= gic::SPI_FIRST) {
-            gic::set_trigger(id, gic::Trigger::Level);
-            gic::route_to_cpu0(id);
-        }
-        gic::enable(id, 0x80);
+        id >= gic::SPI_FIRST ? gic::enable_spi(id, 0x80) : gic::enable(id, 0x80);
     }
     console_rx_interrupt_on();
     if (virq() != nullptr) virq()->boot();

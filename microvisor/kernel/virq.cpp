@@ -61,11 +61,7 @@ void boot() {
     clear_gich();
     for (u32 i = 0; i < system_config.nvms; ++i) {
         const VmConfig& c = system_config.vms[i];
-        for (u32 k = 0; k < c.nirqs; ++k) {  // a VM's devices: sysgen checked they are SPIs
-            gic::set_trigger(c.irqs[k], gic::Trigger::Level);
-            gic::route_to_cpu0(c.irqs[k]);
-            gic::enable(c.irqs[k], 0xa0);
-        }
+        for (u32 k = 0; k < c.nirqs; ++k) gic::enable_spi(c.irqs[k], 0xa0);  // sysgen checked they are SPIs
     }
 }
 

@@ -231,6 +231,12 @@ void disable(u32 id) {
     fake::cpu().event("gic disable " + fake::hex(id));
 }
 
+void enable_spi(u32 id, u8 prio) {  // the driver's composition, over the model's calls
+    set_trigger(id, Trigger::Level);
+    route_to_cpu0(id);
+    enable(id, prio);
+}
+
 void route_to_cpu0(u32 id) {
     if (!fake::in_range("route_to_cpu0", id, SPI_FIRST)) return;
     fake::the_gic.targets[id] = 1;

@@ -50,6 +50,8 @@ set(MV_LAB4_ADDS kernel/virq.cpp kernel/virq_services.cpp vdev/vgic.cpp)
 # Lab 5 (channels): the channel hypercalls (the queues are the lab file,
 # kernel/channel.cpp). Below Lab 5 an image has no channels: nothing stands in.
 set(MV_LAB5_ADDS kernel/channel_services.cpp)
+# Lab 6 (paravirtualised Linux): the Linux boot protocol.
+set(MV_LAB6_ADDS kernel/cp14_traps.cpp kernel/linux_boot.cpp)
 
 # The glob is checked again at each build: unpacking or removing catchup/ reconfigures.
 file(GLOB MV_CATCHUP_FILE CONFIGURE_DEPENDS ${MV_TOP}/catchup/catchup.cmake)
@@ -63,7 +65,9 @@ endif()
 # core, lab<k> (what lab k adds, with its lab files) and stand_in<k>.
 function(mv_groups out level)
     set(groups core)
-    foreach(k ${MV_LAB_IDS})
+    set(ids ${MV_LAB_IDS} 6)
+    list(REMOVE_DUPLICATES ids)
+    foreach(k ${ids})
         if(k LESS_EQUAL level)
             list(APPEND groups lab${k})
         elseif(DEFINED MV_LAB${k}_STAND_IN)

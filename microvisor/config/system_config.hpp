@@ -52,6 +52,9 @@ struct VmConfig {
     /// VM's only, in 32..95, never the microvisor's PPIs (sysgen checks).
     const u32* irqs = nullptr;
     u32 nirqs = 0;
+    /// Lab 6: a Linux VM's device tree (guest-physical), which vCPU 0 finds in
+    /// r2 at its entry, the zImage, by the Linux boot protocol; 0 for a course guest.
+    u32 dtb = 0;
 };
 
 /// OKL4's virtual interrupt line between two VMs (Lab 4 on): VM `source`

@@ -79,6 +79,13 @@ RegisterMmioEmulator::RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)) {
         the_registry.emulate_mmio = fn;
 }
 
+RegisterLinuxBoot::RegisterLinuxBoot(bool (*fn)(Vm&, Vcpu&)) {
+    if (the_registry.linux_boot != nullptr)
+        fail("two Linux boot protocols");
+    else
+        the_registry.linux_boot = fn;
+}
+
 RegisterIrqHandler::RegisterIrqHandler(u32 id, IrqHandler fn) {
     if (the_registry.irq_handler(id) != nullptr)
         fail("two handlers for one physical interrupt");

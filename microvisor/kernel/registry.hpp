@@ -96,6 +96,9 @@ struct Registry final {
     /// Lab 3's MMIO emulation (kernel/mmio.cpp), once registered: the abort
     /// handler of Lab 1 offers it every stage-2 data abort first.
     bool (*emulate_mmio)(Vcpu& vcpu, const Hsr& hsr) = nullptr;
+    /// Lab 6: a Linux VM's boot vCPU is reset; set it up by the Linux boot
+    /// protocol (VmConfig::dtb). Returns false if the VM cannot boot (it crashed it).
+    bool (*linux_boot)(Vm& vm, Vcpu& boot) = nullptr;
     /// The first registration that did not fit or clashed, or nullptr.
     const char* error = nullptr;
 
@@ -121,6 +124,7 @@ struct RegisterMmioDevice { explicit RegisterMmioDevice(const MmioDevice& d); };
 struct RegisterMmioEmulator { explicit RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)); };
 struct RegisterIrqHandler { RegisterIrqHandler(u32 id, IrqHandler fn); };
 struct RegisterVirq { explicit RegisterVirq(const VirqOps& ops); };
+struct RegisterLinuxBoot { explicit RegisterLinuxBoot(bool (*fn)(Vm&, Vcpu&)); };
 
 }  // namespace mv
 
@@ -144,5 +148,7 @@ struct RegisterVirq { explicit RegisterVirq(const VirqOps& ops); };
 #define MV_IRQ_HANDLER(id, fn) static const ::mv::RegisterIrqHandler MV_REG_NAME { (id), (fn) }
 /// Register the virtual interrupts' operations (Lab 4).
 #define MV_VIRQ(ops) static const ::mv::RegisterVirq MV_REG_NAME { (ops) }
+/// Register the Linux boot protocol (Lab 6).
+#define MV_LINUX_BOOT(fn) static const ::mv::RegisterLinuxBoot MV_REG_NAME { (fn) }
 /// Register the MMIO emulator (Lab 3).
 #define MV_MMIO_EMULATOR(fn) static const ::mv::RegisterMmioEmulator MV_REG_NAME { (fn) }

@@ -50,6 +50,7 @@ void Vcpu::reset(u32 entry) {
     if (vfp_owner == this) vfp_owner = nullptr;  // the unit holds the old registers: not ours any more
     priority = vm != nullptr ? vm->config->priority : 0;
     overrun = 0;
+    teehbr = 0;
 }
 
 }  // namespace mv

@@ -35,6 +35,7 @@ public:
     bool queued = false;           ///< in a run queue
     u32 priority = 0;              ///< effective priority: the VM's, or 0 while waived
     u64 overrun = 0;               ///< counter ticks it ran past its last slice (in HYP): its next one is shorter
+    u32 teehbr = 0;                ///< ThumbEE handler base: emulated, never in the CPU (Lab 6, kernel/cp14_traps.cpp)
     VgicCpu vgic{};                ///< its virtual CPU interface (Lab 4)
 
     /// The guest's CPSR at the trap.

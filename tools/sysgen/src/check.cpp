@@ -2,6 +2,8 @@
 // Checks across a whole description: counts, overlaps, guest images, channels, interrupts.
 #include "check.hpp"
 
+#include "linux_vm.hpp"
+
 #include <algorithm>
 #include <map>
 #include <system_error>
@@ -171,6 +173,8 @@ void check_image(Vm& vm, const CheckOptions& opt, Diagnostics& diag) {
         diag.error(vm.image_at, what + ": " + vm.bin_path.string() + " (" + std::to_string(bin_size) +
                                     " bytes) is larger than the ELF's loaded range (" +
                                     std::to_string(elf->end() - elf->lowest()) + " bytes); is it stale?");
+    vm.blobs = {{vm.bin_path, elf->lowest()}};
+    vm.entry = elf->entry;
 }
 
 void check_channels(const System& sys, Diagnostics& diag) {
@@ -267,7 +271,12 @@ void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
     check_vms(sys, diag);
     check_memory(sys, options, diag);
     check_tables(sys, diag);
-    for (auto& vm : sys.vms) check_image(vm, options, diag);
+    for (auto& vm : sys.vms) {
+        if (vm.linux_boot)
+            place_linux(sys, vm, options.linux_dir, diag);
+        else
+            check_image(vm, options, diag);
+    }
     check_channels(sys, diag);
     check_irqs(sys, diag);
 }

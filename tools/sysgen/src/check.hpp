@@ -8,6 +8,7 @@ namespace sysgen {
 
 struct CheckOptions {
     std::filesystem::path guest_dir;
+    std::filesystem::path linux_dir;  ///< Lab 6: zImage and the initramfs images (<name>.cpio.gz)
     u64 reserved_base = 0x4000'0000;  ///< the microvisor's own memory
     u64 reserved_size = 0x0100'0000;
 };

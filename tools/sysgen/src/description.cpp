@@ -361,14 +361,41 @@ void read_irqs(Fields& f, Vm& vm, u32 lab, Diagnostics& diag) {
         if (auto irq = read_spi(element, "each of 'irqs'", diag)) vm.irqs.push_back(*irq);
 }
 
+std::optional<LinuxBoot> read_linux(Fields& vm_fields, u32 lab, Diagnostics& diag) {
+    const toml::node* node = vm_fields.find("linux", false);
+    if (!node) return std::nullopt;
+    const toml::table* table = node->as_table();
+    if (!table) {
+        vm_fields.error(vm_fields.at("linux"), "'linux' must be a table ([vm.linux]) with 'initrd' and 'bootargs'");
+        return std::nullopt;
+    }
+    Fields f(*table, "[vm.linux]", {"initrd", "bootargs"}, diag);
+    LinuxBoot boot;
+    boot.at = f.at();
+    if (lab < 6) f.error(boot.at, "a Linux VM ([vm.linux]) needs lab = 6: it boots on Lab 6's microvisor");
+    boot.initrd = f.name("initrd").value_or("");
+    boot.initrd_at = f.at("initrd");
+    if (auto args = f.string("bootargs")) {
+        if (args->size() > 1024)
+            f.error(f.at("bootargs"), "'bootargs' is longer than 1024 characters (Linux's COMMAND_LINE_SIZE)");
+        else
+            boot.bootargs = *args;
+    }
+    return boot;
+}
+
 Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule, u32 lab) {
     Fields f(table, "[[vm]]",
-             {"name", "image", "vcpus", "priority", "on_fault", "pmu", "spare_tables", "region", "irqs"}, diag);
+             {"name", "image", "vcpus", "priority", "on_fault", "pmu", "spare_tables", "region", "irqs", "linux"},
+             diag);
     Vm vm;
     vm.at = f.at();
     vm.name = f.name("name").value_or("");
     vm.name_at = f.at("name");
-    vm.image = f.string("image", true).value_or("");
+    vm.linux_boot = read_linux(f, lab, diag);
+    vm.image = f.string("image", !vm.linux_boot).value_or("");
+    if (vm.linux_boot && !vm.image.empty())
+        f.error(f.at("image"), "VM '" + vm.name + "' has both 'image' and [vm.linux]: a VM boots one or the other");
     vm.image_at = f.at("image");
     const bool plain = std::all_of(vm.image.begin(), vm.image.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';

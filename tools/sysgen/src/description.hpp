@@ -65,6 +65,28 @@ struct Irq {
     u32 id = 0;
 };
 
+/// Lab 6: a VM that boots Debian's Linux by the Linux boot protocol
+/// (Documentation/arm/booting.rst) instead of a course guest's ELF: its
+/// [vm.linux] table. mv-sysgen places the zImage, the initramfs and a device
+/// tree it writes (linux_vm.cpp) in the VM's first ram region.
+struct LinuxBoot {
+    Where at;
+    std::string initrd;    ///< <linux dir>/<initrd>.cpio.gz, an initramfs the build packs
+    Where initrd_at;
+    std::string bootargs = "console=ttyAMA0";
+    // Filled in by check_system():
+    std::filesystem::path zimage_path, initrd_path;
+    u64 zimage_size = 0, initrd_size = 0;
+    u64 initrd_gpa = 0;
+};
+
+/// A file the build places in a VM's guest-physical memory (its ELF guest's
+/// flat binary; a Linux VM's zImage, initramfs and device tree).
+struct Blob {
+    std::filesystem::path path;
+    u64 gpa = 0;
+};
+
 struct Vm {
     Where at;  ///< the [[vm]] table
     std::string name;
@@ -83,15 +105,24 @@ struct Vm {
     Where irqs_at;
     bool gic = false;          ///< Lab 4 on: the microvisor maps its GICV too (map_tables() counts it)
 
+    std::optional<LinuxBoot> linux_boot;  ///< Lab 6: a Linux VM (it has no 'image')
+
     // Filled in by check_system() from the guest files.
     std::filesystem::path elf_path;
     std::filesystem::path bin_path;
     ElfImage elf;
+    std::vector<Blob> blobs;   ///< what the build loads into its memory
+    u64 entry = 0;             ///< vCPU 0's first instruction (guest-physical)
+    u64 dtb_gpa = 0;           ///< a Linux VM's device tree, r2 at entry; 0 for other VMs
+    std::vector<std::uint8_t> dtb;  ///< its bytes (written next to the other outputs)
 
     /// The first region of kind ram: it holds the image and the parameter page.
     const Region* first_ram() const;
-    u64 params_gpa() const { return first_ram()->gpa_end() - param_page_size; }
-    u64 params_pa() const { return first_ram()->pa_end() - param_page_size; }
+    /// A course guest's parameter page (token, selector); a Linux VM has none (0).
+    u64 params_gpa() const { return linux_boot ? 0 : first_ram()->gpa_end() - param_page_size; }
+    u64 params_pa() const { return linux_boot ? 0 : first_ram()->pa_end() - param_page_size; }
+    /// Where guest-physical `gpa` of its first ram region is in physical memory.
+    u64 pa_of(u64 gpa) const { return first_ram()->pa + (gpa - first_ram()->gpa); }
     /// The stage-2 tables (4 KiB each) that Lab 3's Stage2 needs to map every
     /// region (and, Lab 4 on, the GICV pages): a level-1 table, a level-2
     /// table per GiB used, and a level-3 table per 2 MiB that is not mapped
@@ -99,8 +130,6 @@ struct Vm {
     u32 map_tables() const;
     /// Its quota of tables: the map's and the spare ones.
     u32 table_quota() const { return map_tables() + spare_tables; }
-    /// Where the first byte of the image lands in physical memory.
-    u64 image_pa() const { return first_ram()->pa + (elf.lowest() - first_ram()->gpa); }
 };
 
 struct Channel {

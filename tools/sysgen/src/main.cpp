@@ -16,16 +16,18 @@ using namespace sysgen;
 
 constexpr std::string_view usage =
     "usage: mv-sysgen --system FILE.toml --guest-dir DIR --out-dir DIR\n"
-    "                 [--microvisor-reserved BASE:SIZE] [--depfile FILE]\n"
+    "                 [--linux-dir DIR] [--microvisor-reserved BASE:SIZE] [--depfile FILE]\n"
     "       mv-sysgen --print-lab FILE.toml\n"
     "Checks a system description and writes system_config.cpp, guests.S, guests.ld\n"
-    "and image.json into the output directory. BASE:SIZE defaults to 0x40000000:0x01000000.\n"
+    "and image.json into the output directory, and <vm>.dtb for each Linux VM (whose zImage\n"
+    "and <initrd>.cpio.gz --linux-dir holds). BASE:SIZE defaults to 0x40000000:0x01000000.\n"
     "--print-lab prints the description's lab level (1 if it has none or a wrong one: the\n"
     "full check reports that), for the build to pick the microvisor of that level.\n";
 
 struct Arguments {
     std::filesystem::path system;
     std::filesystem::path guest_dir;
+    std::filesystem::path linux_dir;
     std::filesystem::path out_dir;
     std::filesystem::path depfile;
     u64 reserved_base = 0x4000'0000;
@@ -78,6 +80,8 @@ std::optional<int> parse_arguments(int argc, char** argv, Arguments& args) {
             args.system = value;
         } else if (option == "--guest-dir") {
             args.guest_dir = value;
+        } else if (option == "--linux-dir") {
+            args.linux_dir = value;
         } else if (option == "--out-dir") {
             args.out_dir = value;
         } else if (option == "--depfile") {
@@ -139,21 +143,23 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto sys = read_description(args.system, diag);
-    if (sys) check_system(*sys, {args.guest_dir, args.reserved_base, args.reserved_size}, diag);
+    if (sys) check_system(*sys, {args.guest_dir, args.linux_dir, args.reserved_base, args.reserved_size}, diag);
     if (!diag.ok()) {
         diag.print(std::cerr);
         return 1;
     }
 
     // Every check passed: only now is anything written.
-    const Outputs outputs = emit(*sys, source);
+    const Outputs outputs = emit(*sys, source, args.out_dir);
     std::filesystem::create_directories(args.out_dir, ec);
     if (ec) {
         std::cerr << "mv-sysgen: error: cannot create " << args.out_dir.string() << ": " << ec.message()
                   << "\n";
         return 1;
     }
-    const bool written =
+    bool written = true;
+    for (const auto& [name, bytes] : outputs.binaries) written = written && write_file(args.out_dir / name, bytes);
+    written = written &&
         write_file(args.out_dir / "system_config.cpp", outputs.system_config_cpp) &&
         write_file(args.out_dir / "guests.S", outputs.guests_s) &&
         write_file(args.out_dir / "guests.ld", outputs.guests_ld) &&

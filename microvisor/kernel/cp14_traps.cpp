@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+// Lab 6: trapped MCR and MRC to CP14 (class 0x05), the debug registers.
+//
+// HDCR traps them all (kernel/system.cpp): the one CPU's breakpoints are the
+// microvisor's. Below Lab 6 nothing handles the class, so every access is
+// undefined. Linux, though, reads DBGDIDR unconditionally while it boots
+// (get_debug_arch in arch/arm/kernel/hw_breakpoint.c) and dies of the
+// undefined instruction. So DBGDIDR reads as 0, a debug architecture version
+// Linux does not support: it leaves hardware breakpoints alone. And Linux
+// writes the ThumbEE handler base TEEHBR at every thread switch, since the
+// CPU has ThumbEE (ID_PFR0); HSTR.TTEE traps it (another VM must not find
+// it), so each vCPU has its own, emulated. Every other CP14 access is still
+// undefined.
+#include "kernel/hsr.hpp"
+#include "kernel/reflect.hpp"
+#include "kernel/registry.hpp"
+#include "kernel/vcpu.hpp"
+
+namespace mv {
+namespace {
+
+void handle_cp14_access(Vcpu& vcpu, const Hsr& hsr) {
+    // The ISS as for CP15 (ARM ARM B3.13.6): DBGDIDR is MRC p14, 0, Rt, c0, c0, 0.
+    const u32 opc2 = (hsr.iss >> 17) & 7, opc1 = (hsr.iss >> 14) & 7, crn = (hsr.iss >> 10) & 0xf;
+    const u32 rt = (hsr.iss >> 5) & 0xf, crm = (hsr.iss >> 1) & 0xf;
+    const bool read = (hsr.iss & 1) != 0;
+    if (rt != 15 && opc1 == 6 && crn == 1 && crm == 0 && opc2 == 0) {  // TEEHBR
+        if (read)
+            vcpu.set_reg(rt, vcpu.teehbr);
+        else
+            vcpu.teehbr = vcpu.reg(rt);
+    } else if (rt != 15 && read && opc1 == 0 && crn == 0 && crm == 0 && opc2 == 0) {  // DBGDIDR
+        vcpu.set_reg(rt, 0);
+    } else {
+        inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());
+        return;
+    }
+    vcpu.skip_instruction(hsr.instr_len());
+}
+
+}  // namespace
+
+MV_TRAP_CLASS(Ec::cp14_32, handle_cp14_access);
+
+}  // namespace mv

@@ -51,7 +51,7 @@ set(MV_LAB4_ADDS kernel/virq.cpp kernel/virq_services.cpp vdev/vgic.cpp)
 # kernel/channel.cpp). Below Lab 5 an image has no channels: nothing stands in.
 set(MV_LAB5_ADDS kernel/channel_services.cpp)
 # Lab 6 (paravirtualised Linux): the Linux boot protocol.
-set(MV_LAB6_ADDS kernel/cp14_traps.cpp kernel/linux_boot.cpp)
+set(MV_LAB6_ADDS kernel/cp14_traps.cpp kernel/linux_vm.cpp)
 
 # The glob is checked again at each build: unpacking or removing catchup/ reconfigures.
 file(GLOB MV_CATCHUP_FILE CONFIGURE_DEPENDS ${MV_TOP}/catchup/catchup.cmake)

@@ -10,6 +10,9 @@ Each ENTRY is one of
     slink:PATH=TARGET             a symbolic link
     nod:PATH=c|b:MAJOR:MINOR      a device node (mode 0600), e.g. nod:/dev/console=c:5:1
     tree:PATH=SOURCE              every file and link under SOURCE, below PATH
+    elf:PATH                      the dynamically linked program PATH of --sysroot, with
+                                  its interpreter and every library it needs (transitively),
+                                  each at its own path; a library that is missing is an error
 Parent directories are added as needed. Every entry is owned by root; times are 0,
 so the same inputs give the same bytes (the build and the tests repeat).
 """
@@ -17,7 +20,10 @@ import argparse
 import gzip
 import os
 import stat
+import subprocess
 import sys
+
+LIB_DIRS = ["lib/arm-linux-gnueabihf", "usr/lib/arm-linux-gnueabihf", "lib", "usr/lib"]
 
 
 class Archive:
@@ -34,8 +40,9 @@ class Archive:
     def add_tree(self, dest, source):
         for root, dirs, files in os.walk(source):
             rel = os.path.relpath(root, source)
-            base = dest if rel == "." else dest + "/" + rel
-            self.add(base, stat.S_IFDIR | 0o755)
+            base = dest.rstrip("/") if rel == "." else dest.rstrip("/") + "/" + rel
+            if base.strip("/"):
+                self.add(base, stat.S_IFDIR | 0o755)
             for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(root, d))]):
                 full = os.path.join(root, name)
                 if os.path.islink(full):
@@ -44,6 +51,42 @@ class Archive:
                     mode = os.stat(full).st_mode & 0o777
                     with open(full, "rb") as f:
                         self.add(base + "/" + name, stat.S_IFREG | mode, f.read())
+
+    def add_file_from(self, sysroot, path):
+        """Add sysroot's `path` as it is there: a symbolic link stays one (and its target is added)."""
+        full = os.path.join(sysroot, path.lstrip("/"))
+        if os.path.islink(full):
+            target = os.readlink(full)
+            self.add(path, stat.S_IFLNK | 0o777, target.encode())
+            resolved = target if target.startswith("/") else os.path.normpath(os.path.join(os.path.dirname(path), target))
+            return self.add_file_from(sysroot, resolved)
+        with open(full, "rb") as f:
+            self.add(path, stat.S_IFREG | (os.stat(full).st_mode & 0o777), f.read())
+        return path
+
+    def add_elf(self, sysroot, path, seen=None):
+        """Add program or library `path` of sysroot and, transitively, what it needs."""
+        seen = set() if seen is None else seen
+        if path in seen:
+            return
+        seen.add(path)
+        real = self.add_file_from(sysroot, path)
+        full = os.path.join(sysroot, real.lstrip("/"))
+        out = subprocess.run(["readelf", "-d", "-l", "-W", full], capture_output=True, text=True)
+        if out.returncode != 0:
+            raise OSError(f"readelf cannot read {full}: {out.stderr.strip()}")
+        for line in out.stdout.splitlines():
+            if "Requesting program interpreter:" in line:
+                self.add_elf(sysroot, line.split(":", 1)[1].strip(" ]"), seen)
+            elif "(NEEDED)" in line:
+                lib = line.split("[", 1)[1].rstrip("]")
+                for d in LIB_DIRS:
+                    if os.path.lexists(os.path.join(sysroot, d, lib)):
+                        self.add_elf(sysroot, "/" + d + "/" + lib, seen)
+                        break
+                else:
+                    raise OSError(f"{path} needs {lib}, which is in none of {LIB_DIRS} of {sysroot}"
+                                  " (is its Debian package among tools/linux/assets.sh's?)")
 
     def bytes(self):
         out = bytearray()
@@ -67,6 +110,7 @@ def header(ino, mode, size, rdev, name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--sysroot", help="where elf: entries and their libraries are found")
     ap.add_argument("entries", nargs="+")
     args = ap.parse_args()
     ar = Archive()
@@ -85,6 +129,10 @@ def main():
             elif kind == "nod":
                 t, major, minor = value.split(":")
                 ar.add(path, (stat.S_IFCHR if t == "c" else stat.S_IFBLK) | 0o600, b"", (int(major), int(minor)))
+            elif kind == "elf":
+                if not args.sysroot:
+                    raise ValueError("elf: entries need --sysroot")
+                ar.add_elf(args.sysroot, path)
             elif kind == "tree":
                 if not os.path.isdir(value):
                     raise OSError(f"{value}: not a directory")
@@ -94,6 +142,7 @@ def main():
         except (OSError, ValueError) as err:
             sys.exit(f"initramfs: {e}: {err}")
     data = gzip.compress(ar.bytes(), compresslevel=6, mtime=0)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     tmp = args.out + ".tmp"
     with open(tmp, "wb") as f:
         f.write(data)

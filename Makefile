@@ -32,6 +32,7 @@ all: build
 
 deps:
 	@tools/deps.sh
+	@tools/linux/assets.sh
 
 build: deps
 	@cmake --preset $(PRESET) >/dev/null

@@ -17,7 +17,8 @@ namespace mv {
 //  - the zImage: the word ZIMAGE_MAGIC at entry + ZIMAGE_MAGIC_OFFSET;
 //  - the device tree at vm.config->dtb: 8-byte aligned, FDT_MAGIC in its
 //    first word, and all of it, totalsize bytes (its second word), in the
-//    VM's memory (totalsize at least 8; mind a size that wraps around).
+//    VM's memory, every page of it (totalsize at least 8; mind a size that
+//    wraps around).
 //    A device tree's words are big-endian (__builtin_bswap32).
 // If one is wrong: vm_crash(vm, ...) with a message that names "zImage" or
 // "device tree" and the address, and return false (the VM does not start).

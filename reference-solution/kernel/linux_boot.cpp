@@ -17,7 +17,8 @@ namespace mv {
 //  - the zImage: the word ZIMAGE_MAGIC at entry + ZIMAGE_MAGIC_OFFSET;
 //  - the device tree at vm.config->dtb: 8-byte aligned, FDT_MAGIC in its
 //    first word, and all of it, totalsize bytes (its second word), in the
-//    VM's memory (totalsize at least 8; mind a size that wraps around).
+//    VM's memory, every page of it (totalsize at least 8; mind a size that
+//    wraps around).
 //    A device tree's words are big-endian (__builtin_bswap32).
 // If one is wrong: vm_crash(vm, ...) with a message that names "zImage" or
 // "device tree" and the address, and return false (the VM does not start).
@@ -36,8 +37,14 @@ bool linux_boot(Vm& vm, Vcpu& boot) {
         return false;
     }
     const u32 size = __builtin_bswap32(header[1]);
-    u8 last = 0;
-    if (size < 8 || size - 1 > ~dtb || !guest_copy_in(vm, &last, dtb + size - 1, 1)) {
+    bool fits = size >= 8 && size - 1 <= ~dtb;
+    // One byte of each page it spans: a map has no holes within a page.
+    for (u32 page = dtb & ~0xfffu; fits; page += 0x1000) {
+        u8 byte = 0;
+        fits = guest_copy_in(vm, &byte, page < dtb ? dtb : page, 1);
+        if (page == ((dtb + size - 1) & ~0xfffu)) break;
+    }
+    if (!fits) {
         vm_crash(vm, "the device tree at %#x (%#x bytes) does not fit in its memory", dtb, size);
         return false;
     }

@@ -39,7 +39,7 @@ std::optional<u64> asset_size(const std::filesystem::path& path, const Where& at
 void place_linux(const System& sys, Vm& vm, const std::filesystem::path& linux_dir, Diagnostics& diag) {
     LinuxBoot& boot = *vm.linux_boot;
     const Region* ram = vm.first_ram();
-    if (!ram || !ram->valid) return;
+    if (!ram || !ram->valid || boot.initrd.empty()) return;  // reported already
     if (ram->size < linux_min_ram) {
         diag.error(ram->at, "VM '" + vm.name + "' boots Linux: its first ram region needs at least 64M, not " +
                                 std::to_string(ram->size / MiB) + "M");

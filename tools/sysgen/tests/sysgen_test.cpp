@@ -7,6 +7,7 @@
 
 #include <sys/wait.h>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -48,8 +49,11 @@ public:
         dir = fs::path(MV_SYSGEN_SCRATCH) / name;
         fs::remove_all(dir);
         write_fake_guests(guests());
+        write_fake_linux(linux_dir());
     }
     fs::path guests() const { return dir / "guests"; }
+    /// Lab 6: a "zImage" (its magic at 0x24, nothing else) and a 100-byte initramfs "basic".
+    fs::path linux_dir() const { return dir / "linux"; }
     fs::path out() const { return dir / "out"; }
 
     struct Result {
@@ -59,8 +63,14 @@ public:
     };
     /// Runs mv-sysgen with `args`; stdout and stderr are kept in the scratch dir.
     Result run(const std::vector<std::string>& args) const {
-        std::string command = shell_quoted(MV_SYSGEN_EXE);
-        for (const auto& arg : args) command += " " + shell_quoted(arg);
+        std::vector<std::string> argv = {MV_SYSGEN_EXE};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return exec(argv);
+    }
+    /// Runs program argv[0] (looked up in PATH) with the rest as its arguments.
+    Result exec(const std::vector<std::string>& argv) const {
+        std::string command;
+        for (const auto& arg : argv) command += (command.empty() ? "" : " ") + shell_quoted(arg);
         command +=
             " >" + shell_quoted((dir / "stdout").string()) + " 2>" + shell_quoted((dir / "stderr").string());
         const int raw = std::system(command.c_str());
@@ -68,12 +78,23 @@ public:
     }
     Result generate(const fs::path& description, std::vector<std::string> extra = {}) const {
         std::vector<std::string> args = {"--system",        description.string(), "--guest-dir",
-                                         guests().string(), "--out-dir",          out().string()};
+                                         guests().string(), "--out-dir",          out().string(),
+                                         "--linux-dir",     linux_dir().string()};
         args.insert(args.end(), extra.begin(), extra.end());
         return run(args);
     }
 
     fs::path dir;
+
+private:
+    static void write_fake_linux(const fs::path& to) {
+        fs::create_directories(to);
+        std::string zimage(0x40, '\0');
+        const unsigned char magic[] = {0x18, 0x28, 0x6f, 0x01};  // 0x016f2818, little-endian
+        std::memcpy(zimage.data() + 0x24, magic, 4);
+        std::ofstream(to / "zImage", std::ios::binary) << zimage;
+        std::ofstream(to / "basic.cpio.gz", std::ios::binary) << std::string(100, 'i');
+    }
 };
 
 std::vector<std::string> fixture_names(const char* kind) {
@@ -149,6 +170,8 @@ TEST_P(GoodFixture, Accepted) {
         EXPECT_EQ(text.find(".tmp"), std::string::npos);
         replace_all(text, file.string(), "@SOURCE@");
         replace_all(text, scratch.guests().string(), "@GUESTS@");
+        replace_all(text, scratch.linux_dir().string(), "@LINUX@");
+        replace_all(text, scratch.out().string(), "@OUT@");
         if (std::getenv("MV_SYSGEN_UPDATE") && fs::exists(expected)) {
             std::ofstream(expected / output, std::ios::binary) << text;
         } else if (fs::exists(expected)) {
@@ -160,6 +183,23 @@ TEST_P(GoodFixture, Accepted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Good, GoodFixture, ::testing::ValuesIn(fixture_names("good")), param_name);
+
+// A Linux VM's device tree, decompiled by dtc: every node Linux needs, with the
+// addresses of its memory, initramfs, GIC, timer, UART and channels.
+TEST(LinuxVm, DeviceTreeDecompilesToTheExpectedNodes) {
+    Scratch scratch;
+    const fs::path file = fixtures / "good" / "linux.toml";
+    const auto result = scratch.generate(file);
+    ASSERT_EQ(result.status, 0) << result.err;
+    const fs::path dtb = scratch.out() / "penguin.dtb";
+    ASSERT_TRUE(fs::exists(dtb)) << "mv-sysgen writes <vm>.dtb for each Linux VM";
+    const auto dts = scratch.exec({"dtc", "-q", "-I", "dtb", "-O", "dts", dtb.string()});
+    if (dts.status == 127) GTEST_SKIP() << "dtc is not installed (device-tree-compiler)";
+    ASSERT_EQ(dts.status, 0) << "dtc cannot read the tree: " << dts.err;
+    const fs::path expected = fixtures / "good" / "linux.expected" / "penguin.dts";
+    if (std::getenv("MV_SYSGEN_UPDATE")) std::ofstream(expected, std::ios::binary) << dts.out;
+    EXPECT_EQ(dts.out, read_text(expected));
+}
 
 // ------------------------------------------------------------ outputs in detail
 

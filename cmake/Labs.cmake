@@ -5,7 +5,8 @@
 #   MV_SOLUTION = reference | student | <list of lab ids taken from the reference>
 #
 # Sets MV_LAB_SOURCES (absolute paths), MV_REFERENCE_LABS, MV_BUILD_FLAVOR,
-# MV_LAB_IDS, MV_LAB_<id>_FILES (relative) and MV_LAB_<id>_SOURCES (absolute, the chosen variant).
+# MV_LAB_IDS, MV_LAB_<id>_FILES (relative) and MV_LAB_<id>_SOURCES (absolute, the chosen variant),
+# MV_LAB_<id>_GUEST_SOURCES (a lab's guest_files, absolute, the chosen variant).
 file(READ ${MV_TOP}/labs/manifest.json _manifest)
 # A project that reads the manifest configures again when it changes (a lab file added or moved).
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${MV_TOP}/labs/manifest.json)
@@ -54,6 +55,21 @@ foreach(_i RANGE ${_last})
         endif()
     endforeach()
     list(APPEND MV_LAB_SOURCES ${MV_LAB_${_id}_SOURCES})
+    # Lab files of a guest (Lab 6: the Linux driver's), relative to the top:
+    # the student's at that path, the reference's under reference-solution/.
+    set(MV_LAB_${_id}_GUEST_SOURCES "")
+    string(JSON _nguest ERROR_VARIABLE _noguest LENGTH "${_manifest}" labs ${_i} guest_files)
+    if(NOT _noguest AND _nguest GREATER 0)
+        math(EXPR _glast "${_nguest} - 1")
+        foreach(_g RANGE ${_glast})
+            string(JSON _file GET "${_manifest}" labs ${_i} guest_files ${_g})
+            if(_id IN_LIST MV_REFERENCE_LABS)
+                list(APPEND MV_LAB_${_id}_GUEST_SOURCES ${MV_TOP}/reference-solution/${_file})
+            else()
+                list(APPEND MV_LAB_${_id}_GUEST_SOURCES ${MV_TOP}/${_file})
+            endif()
+        endforeach()
+    endif()
 endforeach()
 
 # A stub's parameters are unused until the student writes the body: lab files

@@ -11,7 +11,8 @@ PACKAGES=(
     binutils-arm-none-eabi
     qemu-system-arm                            # the board: virt, Cortex-A15, virtualization=on
     gdb-multiarch                              # make gdb
-    device-tree-compiler                       # DTBs for the Linux guest (lab 6)
+    device-tree-compiler                       # reads back a Linux VM's device tree (lab 6)
+    gcc-arm-linux-gnueabihf                    # Lab 6's Linux module (guests/linux/mvchan)
     libgtest-dev libgmock-dev                  # the autograder
     clang-14 libclang-rt-14-dev                # make fuzz: libFuzzer, ASan and UBSan for clang
     libtomlplusplus-dev                        # mv-sysgen: system descriptions

@@ -86,16 +86,22 @@ public:
 
     bool want_stdin() const { return stdin_open && pending_.size() < 65536; }
     /// The spec's input is written, or there is none: the child's stdin may end.
-    bool input_done() const { return input_sent_; }
-    /// The spec's input goes out now if its cue has been seen (or it has none).
+    bool input_done() const { return step_ == steps_.size(); }
+    /// The next step of the spec's input goes out once its cue has been seen
+    /// (a cue counts only in what came after the step before it).
     void cue(std::string_view data) {
-        if (input_sent_) return;
+        if (input_done()) return;
         recent_.append(data);
-        if (recent_.find(spec_.input_after) != std::string::npos) {
-            pending_ += spec_.input;
-            input_sent_ = true;
-        } else if (recent_.size() > spec_.input_after.size()) {
-            recent_.erase(0, recent_.size() - spec_.input_after.size());
+        while (!input_done()) {
+            const auto& [after, text] = steps_[step_];
+            const size_t at = recent_.find(after);
+            if (at == std::string::npos) {
+                if (recent_.size() > after.size()) recent_.erase(0, recent_.size() - after.size());
+                return;
+            }
+            pending_ += text;
+            recent_.erase(0, at + after.size());
+            ++step_;
         }
     }
     bool has_pending() const { return in >= 0 && !pending_.empty(); }
@@ -116,8 +122,15 @@ private:
     ChildResult& result_;
     size_t total_ = 0;
     std::string pending_;  // our stdin, not yet written to the child
-    bool input_sent_ = spec_.input.empty();
-    std::string recent_;   // the output's end, as long as input_after, while the input waits for it
+    // (cue, text) of the input: spec's input first, if any, then more_input.
+    std::vector<std::pair<std::string, std::string>> steps_ = [this] {
+        std::vector<std::pair<std::string, std::string>> s;
+        if (!spec_.input.empty()) s.emplace_back(spec_.input_after, spec_.input);
+        s.insert(s.end(), spec_.more_input.begin(), spec_.more_input.end());
+        return s;
+    }();
+    size_t step_ = 0;
+    std::string recent_;   // the output's end, as long as the next cue, while input waits for it
 };
 
 bool has_exited(pid_t pid) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mvtest {
@@ -17,6 +18,8 @@ struct ChildSpec {
     bool forward_stdin = false;      ///< pass our stdin through; otherwise the child reads /dev/null
     std::string input;               ///< written to the child's stdin once its output shows `input_after`
     std::string input_after;         ///< (empty: at once); then the child's stdin ends
+    /// After `input`: each step's text once the output, after the step before it, shows its cue.
+    std::vector<std::pair<std::string, std::string>> more_input;  ///< (cue, text), in order
     std::function<void(std::string_view)> on_output;  ///< called as output arrives (stdout+stderr)
 };
 

@@ -22,6 +22,9 @@ struct RunOptions {
     size_t max_output = 1 << 20;      ///< QEMU is killed after printing this many bytes
     std::string input;                ///< typed on the board's UART (QEMU's stdin) once the console
     std::string input_after;          ///< shows `input_after` (empty: at once)
+    /// Then, in order, each (cue, text): typed once the console, after what was typed
+    /// before, shows the cue. Ctrl-A <n> ("\x01" "1") moves the keyboard to VM n.
+    std::vector<std::pair<std::string, std::string>> more_input;
 };
 
 /// `[<vm>] @@MVT <token> PASS <name>` or `[<vm>] @@MVT <token> FAIL <name>: <detail>`, at the

@@ -46,6 +46,7 @@ Run run_system(const RunOptions& options) {
     spec.max_output = options.max_output;
     spec.input = options.input;
     spec.input_after = options.input_after;
+    spec.more_input = options.more_input;
     ChildResult child = run_child(spec);
 
     run.console = without_qemu_noise(child.output);

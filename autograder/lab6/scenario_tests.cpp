@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Lab 6 scenario tests: Debian's Linux, unmodified, as a guest
-// (systems/lab6-linux.toml: one Linux VM with the `basic` initramfs of
-// guests/linux). One boot serves every test of the suite: Linux takes about
-// 10 s of wall time to reach its shell under QEMU. Time is virtual (QEMU
-// -icount shift=0: one instruction per nanosecond), so the figures repeat.
+// Lab 6 scenario tests: Debian's Linux, unmodified, as a guest, with the
+// channel drivers of guests/linux/mvchan. One boot serves every test of a
+// suite (Linux takes several seconds of wall time to reach its shell):
+//  - LinuxGuest: systems/lab6-linux.toml, a Linux VM (`basic` initramfs)
+//    and the bare-metal server of guests/lab6 on channel 0 (/dev/mvchan0);
+//  - LinuxPair: systems/lab6-pair.toml, two Linux VMs whose channel is a
+//    network link (mvnet0, 10.0.0.1 and 10.0.0.2).
+// Time is virtual (QEMU -icount shift=0: one instruction per nanosecond), so
+// the figures repeat.
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -51,8 +55,11 @@ protected:
             o.system = LINUX;
             o.timeout_s = 120;
             o.input_after = "ready, 1 CPU(s)";
-            // Computed, so that the echo of what was typed cannot pass for its output.
-            o.input = "echo mv-$((6 * 7))-answer; uname -r; cat /proc/uptime; poweroff\n";
+            // Computed (or upper-cased by the server), so that the echo of what was
+            // typed cannot pass for its output.
+            o.input = "echo mv-$((6 * 7))-answer; uname -r; cat /proc/uptime\n"
+                      "echo hello mv > /dev/mvchan0; head -n1 /dev/mvchan0\n"
+                      "poweroff\n";
             std::printf("[ linux    ] Linux %s\n", kernel_version().c_str());
             return run_system(o);
         }();
@@ -92,10 +99,63 @@ TEST_F(LinuxGuest, RunsCommandsTypedOnTheConsole) {
         << "'uname -r' names the kernel the build packed, " << version;
 }
 
+TEST_F(LinuxGuest, ACharacterDeviceRoundTripsThroughAChannel) {
+    const auto& r = run();
+    EXPECT_TRUE(ConsoleHas(r, "mvchan channel-0: channel 0 to server: mvchan0"))
+        << "rcS loads mvchan.ko, which makes /dev/mvchan0 of the device tree's channel-0 node";
+    EXPECT_TRUE(ConsoleHas(r, "[linux] HELLO MV"))
+        << "'echo hello mv > /dev/mvchan0' sent a message, the server answered it upper-cased, and "
+           "'head -n1 /dev/mvchan0' read the answer";
+    EXPECT_TRUE(ConsoleHas(r, "[server] server: the other end has ended after 1 answers"))
+        << "the server answered one message, then saw Linux power off (MV_NOT_CONNECTED)";
+}
+
 TEST_F(LinuxGuest, PoweroffEndsTheSystemWithStatusZero) {
     const auto& r = run();
     EXPECT_TRUE(ConsoleHas(r, "MV: VM 0 (linux) powered off")) << "busybox's poweroff ends the VM by PSCI SYSTEM_OFF";
-    EXPECT_TRUE(ExitedWith(r, 0)) << "the last VM powered off: QEMU ends with status 0";
+    EXPECT_TRUE(ExitedWith(r, 0)) << "the last VM powered off (the server after Linux): QEMU ends with status 0";
+}
+
+class LinuxPair : public ::testing::Test {
+protected:
+    static const mvtest::Run& run() {
+        static const mvtest::Run r = [] {
+            RunOptions o;
+            o.system = "lab6-pair";
+            o.timeout_s = 180;
+            // alpha (VM 0) has the keyboard: it waits until beta answers, then pings it.
+            o.input_after = "[alpha] mv-linux: ";
+            o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2\n";
+            // Then Ctrl-A 1: beta gets the keyboard and powers off; Ctrl-A 0: alpha too.
+            o.more_input = {{"packets received", "\x01" "1" "poweroff\n"},
+                            {"MV: VM 1 (beta) powered off", "\x01" "0" "poweroff\n"}};
+            return run_system(o);
+        }();
+        return r;
+    }
+};
+
+TEST_F(LinuxPair, BothNetworkDevicesComeUp) {
+    const auto& r = run();
+    for (const char* vm : {"alpha", "beta"})
+        EXPECT_TRUE(ConsoleHas(r, "[" + std::string(vm) + "] [")) << vm << " booted";
+    EXPECT_TRUE(ConsoleHas(r, "mvchan channel-0: channel 0 to beta: mvnet0"))
+        << "alpha's mvchan.ko made the network device mvnet0 of channel 0 (microvisor,device = \"net\")";
+    EXPECT_TRUE(ConsoleHas(r, "mvchan channel-0: channel 0 to alpha: mvnet0")) << "and beta's";
+    EXPECT_TRUE(r.crashes.empty()) << "no VM may crash: " << (r.crashes.empty() ? "" : r.crashes[0]);
+}
+
+TEST_F(LinuxPair, PingCrossesTheChannelBothWays) {
+    const auto& r = run();
+    EXPECT_TRUE(ConsoleHas(r, "[alpha] 3 packets transmitted, 3 packets received, 0% packet loss"))
+        << "alpha's 3 echo requests reached beta over the channel, and beta's replies came back: frames "
+           "received by mvnet_poll (guests/linux/mvchan/net_rx.c) in both VMs";
+}
+
+TEST_F(LinuxPair, BothPowerOffAndTheSystemEndsWithStatusZero) {
+    const auto& r = run();
+    EXPECT_TRUE(ConsoleHas(r, "MV: VM 1 (beta) powered off")) << "Ctrl-A 1 moved the keyboard to beta, which powered off";
+    EXPECT_TRUE(ExitedWith(r, 0)) << "then alpha: QEMU ends with status 0";
 }
 
 }  // namespace

@@ -38,3 +38,22 @@ SEEDS = [
          '',
          'a missing zImage returns false without stopping the VM'),
 ]
+SEEDS += [
+    Seed('guests/linux/mvchan/net_rx.c',
+         '\t\tskb->protocol = eth_type_trans(skb, net);\n',
+         '',
+         'no eth_type_trans: the stack gets frames of no protocol, from no device'),
+    Seed('guests/linux/mvchan/net_rx.c',
+         '\tif (done < budget && napi_complete_done(napi, done) && (mvchan_status(c) & MV_CHANNEL_RX_READY))\n'
+         '\t\tnapi_schedule(napi);\n',
+         '',
+         'NAPI is never completed: no later notification schedules the poll again'),
+    Seed('guests/linux/mvchan/net_rx.c',
+         '\t\tskb_put_data(skb, c->rx_buf, len);\n',
+         '\t\tskb_put_data(skb, c->rx_buf, len - 4);\n',
+         'the frame is cut short: its last bytes (the IP payload) are lost'),
+    Seed('guests/linux/mvchan/net_rx.c',
+         '\twhile (done < budget) {',
+         '\twhile (done < 1) {',
+         'one frame per poll, and the poll is not kept scheduled: the rest waits for the next notification'),
+]

@@ -37,5 +37,5 @@ void console_putc(char c) {
     pl011::putc(c);
 }
 int console_getc() { return pl011::getc(); }
-void console_rx_interrupt_on() { pl011::reg(pl011::Reg::IMSC) = pl011::IMSC_RXIM | pl011::IMSC_RTIM; }
+void console_rx_interrupt(bool on) { pl011::reg(pl011::Reg::IMSC) = on ? pl011::IMSC_RXIM | pl011::IMSC_RTIM : 0; }
 }  // namespace mv

@@ -19,8 +19,9 @@ void console_putc(char c);
 /// The next character typed on the physical console, or -1 if there is none.
 int console_getc();
 
-/// The physical console interrupts (CONSOLE_IRQ) when a character arrives.
-void console_rx_interrupt_on();
+/// The physical console interrupts (CONSOLE_IRQ) when a character arrives (on),
+/// or not: what is typed then waits in the UART, and QEMU holds the rest back.
+void console_rx_interrupt(bool on);
 /// The physical console's receive interrupt: SPI 1 of the virt board.
 inline constexpr u32 CONSOLE_IRQ = 33;
 

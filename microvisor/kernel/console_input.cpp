@@ -16,6 +16,7 @@ u32 focus = 0;
 bool escape = false;
 u8 queue[64];  // typed, not yet read by the VM with the focus
 u32 head = 0, count = 0;
+bool held = false;  // the queue is full: the UART's receive interrupt is off
 
 // The physical UART's receive interrupt (the scheduler enables it): input waits.
 bool on_console_irq(u32) {
@@ -31,7 +32,11 @@ u32 console_input_focus() { return focus; }
 
 void console_input_poll() {
     bool arrived = false;
-    for (int c = console_getc(); c >= 0; c = console_getc()) {
+    // Take no more than the queue holds: the rest waits in the UART (its receive
+    // interrupt off meanwhile), and QEMU holds back what is typed or pasted after
+    // it. Nothing is lost, however fast it comes.
+    for (int c = count < sizeof(queue) ? console_getc() : -1; c >= 0;
+         c = count < sizeof(queue) ? console_getc() : -1) {
         if (escape) {
             escape = false;
             u32 n = static_cast<u32>(c - '0');
@@ -45,12 +50,12 @@ void console_input_poll() {
             escape = true;
             continue;
         }
-        if (count < sizeof(queue)) {
-            queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
-            ++count;
-            arrived = true;
-        }
+        queue[(head + count) % sizeof(queue)] = static_cast<u8>(c);
+        ++count;
+        arrived = true;
     }
+    if (count == sizeof(queue) && !held) console_rx_interrupt(false);
+    held = count == sizeof(queue);
     // With virtual interrupts (Lab 4), the emulated UART of the VM with the focus
     // raises its own, whoever drained the physical one: its interrupt, or a
     // guest's read of its UART that polls it too.
@@ -68,6 +73,10 @@ int console_input_getc(u32 vm_id) {
     u8 c = queue[head];
     head = (head + 1) % sizeof(queue);
     --count;
+    if (held) {
+        held = false;
+        console_rx_interrupt(true);  // room again: what waits in the UART comes in
+    }
     return c;
 }
 

@@ -87,7 +87,7 @@ void run_start() {
         u32 id = r.irq[i].id;
         id >= gic::SPI_FIRST ? gic::enable_spi(id, 0x80) : gic::enable(id, 0x80);
     }
-    console_rx_interrupt_on();
+    console_rx_interrupt(true);
     if (virq() != nullptr) virq()->boot();
     run_queues.clear();
     u64 epoch = now();  // every VM's time starts together

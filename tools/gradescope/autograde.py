@@ -59,6 +59,14 @@ def copy_submission(src, submission, labs, lab, catchup):
                 continue
             shutil.copyfile(found, src / "microvisor" / name)
             notes.append(f"lab {entry['id']}: {name} from {found.relative_to(submission).as_posix()}")
+        for name in entry.get("guest_files", []):  # a guest's lab file (Lab 6's Linux driver), from the top
+            found = find(submission, name, files)
+            if found is None:
+                notes.append(f"lab {entry['id']}: {name} is not in the submission: graded as the stub "
+                             f"(its tests score 0)")
+                continue
+            shutil.copyfile(found, src / name)
+            notes.append(f"lab {entry['id']}: {name} from {found.relative_to(submission).as_posix()}")
     if catchup:
         notes.append(f"labs {', '.join(map(str, sorted(catchup)))}: the reference's objects (catch-up)")
     return notes

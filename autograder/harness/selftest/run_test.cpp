@@ -2,6 +2,8 @@
 // Self-tests of run_system() against fake-qemu.sh: what a run reports.
 #include "support.hpp"
 
+#include "child.hpp"
+
 #include <gtest/gtest.h>
 
 namespace selftest {
@@ -120,6 +122,45 @@ TEST_F(FakeRun, AFakeQemuThatIsNotThereIsNamed) {
     const mvtest::Run run = boot(0);
     EXPECT_EQ(run.exit_status, -1);
     EXPECT_EQ(run.error, dir() + "/no-such-qemu not found");
+}
+
+}  // namespace
+}  // namespace selftest
+
+namespace selftest {
+namespace {
+
+// Typed input in steps: each step goes out once its cue shows, in what came
+// after the step before it (the console tests of Labs 4-6 type into a guest
+// that prints prompts).
+mvtest::ChildSpec shell(const std::string& script) {
+    mvtest::ChildSpec spec;
+    spec.argv = {"/bin/sh", "-c", script};
+    spec.timeout_s = 5;
+    return spec;
+}
+
+TEST(TypedInput, EachStepWaitsForItsCue) {
+    auto spec = shell("echo first; read a; echo got:$a; echo second; read b; echo got:$b");
+    spec.input_after = "first";
+    spec.input = "one\n";
+    spec.more_input = {{"second", "two\n"}};
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    EXPECT_FALSE(r.timed_out) << r.output;
+    EXPECT_EQ(r.output, "first\ngot:one\nsecond\ngot:two\n");
+}
+
+TEST(TypedInput, ACueCountsOnlyAfterTheStepBefore) {
+    // "second" comes before "first": the second step must not go out on it.
+    auto spec = shell("echo second; echo first; read a; echo got:$a; read b; echo got:$b");
+    spec.timeout_s = 2;
+    spec.input_after = "first";
+    spec.input = "one\n";
+    spec.more_input = {{"second", "two\n"}};
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    EXPECT_TRUE(r.timed_out) << "the second read waits for input that never comes: " << r.output;
+    EXPECT_NE(r.output.find("got:one"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("got:two"), std::string::npos) << r.output;
 }
 
 }  // namespace

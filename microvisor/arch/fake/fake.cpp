@@ -86,7 +86,7 @@ int console_getc() {
     in.erase(in.begin());
     return c;
 }
-void console_rx_interrupt_on() { fake::cpu().events.push_back("uart rx interrupt on"); }
+void console_rx_interrupt(bool on) { fake::cpu().events.push_back(on ? "uart rx interrupt on" : "uart rx interrupt off"); }
 }  // namespace mv
 
 namespace mv::arch {

@@ -428,7 +428,7 @@ Vm read_vm(const toml::table& table, Diagnostics& diag, u64 granule, u32 lab) {
 }
 
 Channel read_channel(const toml::table& table, u32 index, Diagnostics& diag) {
-    Fields f(table, "[[channel]]", {"between", "depth", "message_size", "irq"}, diag);
+    Fields f(table, "[[channel]]", {"between", "depth", "message_size", "irq", "linux"}, diag);
     Channel c;
     c.at = f.at();
     c.between_at = f.at("between");
@@ -447,6 +447,13 @@ Channel read_channel(const toml::table& table, u32 index, Diagnostics& diag) {
             c.irq = *irq;
         else
             c.valid = false;
+    }
+    if (auto device = f.string("linux")) {
+        if (*device == "char" || *device == "net")
+            c.linux_device = *device;
+        else
+            f.error(f.at("linux"), "'linux' must be \"char\" (a character device) or \"net\" (a network "
+                                   "device), not \"" + *device + "\"");
     }
     c.valid = c.valid && !f.failed();
     return c;

@@ -139,6 +139,7 @@ struct Channel {
     u32 depth = 32;
     u32 message_size = 2048;
     Irq irq;                   ///< its notification SPI in both VMs (Lab 5 on); 80 + its handle unless given
+    std::string linux_device = "char";  ///< what a Linux end makes of it (Lab 6): "char" or "net"
     bool valid = true;
     /// A queue slot: a 4-byte length and the message rounded up to 4 bytes (ChannelConfig::slot_size()).
     u64 storage_bytes() const { return 2ull * depth * (4 + ((message_size + 3ull) & ~3ull)); }

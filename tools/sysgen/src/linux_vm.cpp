@@ -175,6 +175,7 @@ std::vector<std::uint8_t> linux_device_tree(const System& sys, const Vm& vm) {
         t.prop_u32("microvisor,message-size", {c.message_size});
         t.prop_u32("microvisor,depth", {c.depth});
         t.prop_strings("microvisor,peer", {c.ends[1 - end]});
+        t.prop_strings("microvisor,device", {c.linux_device});
         t.prop_u32("interrupts", {GIC_SPI, c.irq.id - first_spi, IRQ_EDGE_RISING});
         t.end_node();
     }

@@ -32,6 +32,7 @@ void handle_cp14_access(Vcpu& vcpu, const Hsr& hsr) {
     } else if (rt != 15 && read && opc1 == 0 && crn == 0 && crm == 0 && opc2 == 0) {  // DBGDIDR
         vcpu.set_reg(rt, 0);
     } else {
+        report_unhandled(vcpu, hsr);
         inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());
         return;
     }

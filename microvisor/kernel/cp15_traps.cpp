@@ -40,6 +40,7 @@ void handle_cp15_access(Vcpu& vcpu, const Hsr& hsr) {
         // The guest reads the real value, and its writes are ignored.
         if (a.read && a.rt != 15) vcpu.set_reg(a.rt, arch::read<reg::ACTLR>());
     } else {
+        report_unhandled(vcpu, hsr);
         inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());
         return;
     }

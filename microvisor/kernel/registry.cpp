@@ -30,7 +30,14 @@ IrqHandler Registry::irq_handler(u32 id) const {
 }
 
 bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr) {
-    return hsr.ec == Ec::dabt_lower && the_registry.emulate_mmio != nullptr && the_registry.emulate_mmio(vcpu, hsr);
+    if (hsr.ec == Ec::dabt_lower && the_registry.emulate_mmio != nullptr && the_registry.emulate_mmio(vcpu, hsr))
+        return true;
+    report_unhandled(vcpu, hsr);
+    return false;
+}
+
+void report_unhandled(Vcpu& vcpu, const Hsr& hsr) {
+    if (the_registry.unhandled != nullptr) the_registry.unhandled(vcpu, hsr);
 }
 
 RegisterTrapClass::RegisterTrapClass(Ec ec, TrapHandler h) {
@@ -77,6 +84,13 @@ RegisterMmioEmulator::RegisterMmioEmulator(bool (*fn)(Vcpu&, const Hsr&)) {
         fail("two MMIO emulators");
     else
         the_registry.emulate_mmio = fn;
+}
+
+RegisterUnhandled::RegisterUnhandled(void (*fn)(Vcpu&, const Hsr&)) {
+    if (the_registry.unhandled != nullptr)
+        fail("two reports of unhandled traps");
+    else
+        the_registry.unhandled = fn;
 }
 
 RegisterLinuxBoot::RegisterLinuxBoot(bool (*fn)(Vm&, Vcpu&)) {

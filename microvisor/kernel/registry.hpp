@@ -99,6 +99,9 @@ struct Registry final {
     /// Lab 6: a Linux VM's boot vCPU is reset; set it up by the Linux boot
     /// protocol (VmConfig::dtb). Returns false if the VM cannot boot (it crashed it).
     bool (*linux_boot)(Vm& vm, Vcpu& boot) = nullptr;
+    /// A trap the microvisor does not handle, just before the guest gets it
+    /// back (an abort, an undefined instruction): Lab 6 logs a Linux VM's, once each.
+    void (*unhandled)(Vcpu& vcpu, const Hsr& hsr) = nullptr;
     /// The first registration that did not fit or clashed, or nullptr.
     const char* error = nullptr;
 
@@ -113,8 +116,11 @@ struct Registry final {
 const Registry& registry();
 
 /// An abort the guest's stage-2 map refused: let the registered MMIO
-/// emulator (Lab 3 on) emulate it. False if there is none, or it declines.
+/// emulator (Lab 3 on) emulate it. False if there is none, or it declines
+/// (then the registered `unhandled` hears of it).
 bool try_emulate_mmio(Vcpu& vcpu, const Hsr& hsr);
+/// A trap nobody handles: tell the registered `unhandled`, if any.
+void report_unhandled(Vcpu& vcpu, const Hsr& hsr);
 
 // The registrations (use the MV_* macros below).
 struct RegisterTrapClass { RegisterTrapClass(Ec ec, TrapHandler h); };
@@ -125,6 +131,7 @@ struct RegisterMmioEmulator { explicit RegisterMmioEmulator(bool (*fn)(Vcpu&, co
 struct RegisterIrqHandler { RegisterIrqHandler(u32 id, IrqHandler fn); };
 struct RegisterVirq { explicit RegisterVirq(const VirqOps& ops); };
 struct RegisterLinuxBoot { explicit RegisterLinuxBoot(bool (*fn)(Vm&, Vcpu&)); };
+struct RegisterUnhandled { explicit RegisterUnhandled(void (*fn)(Vcpu&, const Hsr&)); };
 
 }  // namespace mv
 
@@ -150,5 +157,7 @@ struct RegisterLinuxBoot { explicit RegisterLinuxBoot(bool (*fn)(Vm&, Vcpu&)); }
 #define MV_VIRQ(ops) static const ::mv::RegisterVirq MV_REG_NAME { (ops) }
 /// Register the Linux boot protocol (Lab 6).
 #define MV_LINUX_BOOT(fn) static const ::mv::RegisterLinuxBoot MV_REG_NAME { (fn) }
+/// Register what is told of the traps nobody handles (Lab 6).
+#define MV_UNHANDLED(fn) static const ::mv::RegisterUnhandled MV_REG_NAME { (fn) }
 /// Register the MMIO emulator (Lab 3).
 #define MV_MMIO_EMULATOR(fn) static const ::mv::RegisterMmioEmulator MV_REG_NAME { (fn) }

@@ -47,5 +47,6 @@ if ! make -s -C "$headers" M="$mod" ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf- 
     exit 1
 fi
 grep -E "warning|error" "$work/build.log" >&2 || true
+mkdir -p "$(dirname "$out")"
 arm-linux-gnueabihf-strip --strip-debug -o "$out.tmp" "$mod/mvchan.ko"
 mv "$out.tmp" "$out"

@@ -59,6 +59,11 @@ protected:
             // typed cannot pass for its output.
             o.input = "echo mv-$((6 * 7))-answer; uname -r; cat /proc/uptime\n"
                       "echo hello mv > /dev/mvchan0; head -n1 /dev/mvchan0\n"
+                      // As root, through /dev/mem: the server's memory (physical 0x5800_0000,
+                      // systems/lab6-linux.toml) and the microvisor's (physical 0x4000_0000,
+                      // which is this VM's own RAM at guest-physical 0x4000_0000).
+                      "devmem 0x58000000 32; devmem 0x58000010 32 0x0badf00d; devmem 0x40000000 32\n"
+                      "echo again > /dev/mvchan0; head -n1 /dev/mvchan0\n"
                       "poweroff\n";
             std::printf("[ linux    ] Linux %s\n", kernel_version().c_str());
             return run_system(o);
@@ -106,8 +111,23 @@ TEST_F(LinuxGuest, ACharacterDeviceRoundTripsThroughAChannel) {
     EXPECT_TRUE(ConsoleHas(r, "[linux] HELLO MV"))
         << "'echo hello mv > /dev/mvchan0' sent a message, the server answered it upper-cased, and "
            "'head -n1 /dev/mvchan0' read the answer";
-    EXPECT_TRUE(ConsoleHas(r, "[server] server: the other end has ended after 1 answers"))
-        << "the server answered one message, then saw Linux power off (MV_NOT_CONNECTED)";
+    EXPECT_TRUE(ConsoleHas(r, "[server] server: the other end has ended after 2 answers"))
+        << "the server answered two messages, then saw Linux power off (MV_NOT_CONNECTED)";
+}
+
+TEST_F(LinuxGuest, RootCannotReachOtherMemoryThroughDevMem) {
+    const auto& r = run();
+    // Guest-physical 0x5800_0000 is outside the VM's RAM (0x4000_0000, 256 MiB): its stage-2 map has nothing
+    // there, whatever Linux maps. The microvisor logs the access once (kernel/linux_vm.cpp).
+    EXPECT_TRUE(ConsoleHas(r, "MV: VM 0 (linux): unhandled read at 0x58000000"))
+        << "root's read of physical 0x58000000 (the server's memory) reached the microvisor as a stage-2 fault";
+    EXPECT_TRUE(ConsoleHas(r, "MV: VM 0 (linux): unhandled write at 0x58000010")) << "and its write of 0x58000010";
+    EXPECT_TRUE(ConsoleHas(r, "[linux] Bus error")) << "devmem died of the external abort the microvisor reflected";
+    EXPECT_TRUE(ConsoleHas(r, "devmem: mmap: Operation not permitted"))
+        << "0x4000_0000 is the VM's own RAM (the microvisor's memory has no guest-physical address at all), "
+           "which Linux itself refuses to /dev/mem";
+    EXPECT_TRUE(ConsoleHas(r, "[linux] AGAIN")) << "the server, its memory untouched, still answers";
+    EXPECT_TRUE(r.crashes.empty()) << "nothing crashed: " << (r.crashes.empty() ? "" : r.crashes[0]);
 }
 
 TEST_F(LinuxGuest, PoweroffEndsTheSystemWithStatusZero) {

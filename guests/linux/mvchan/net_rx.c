@@ -27,7 +27,8 @@
  *    raised its interrupt while this poll was still scheduled, which
  *    napi_schedule() then ignored: if napi_complete_done() returns true and
  *    mvchan_status() says MV_CHANNEL_RX_READY, napi_schedule() again, or that
- *    frame waits until the next one arrives.
+ *    frame waits for ever: the queue is not empty any more, so no frame after
+ *    it notifies.
  */
 int mvnet_poll(struct napi_struct *napi, int budget)
 {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "mvtest.hpp"
 
@@ -145,9 +146,10 @@ protected:
             o.timeout_s = 180;
             // alpha (VM 0) has the keyboard: it waits until beta answers, then pings it.
             o.input_after = "[alpha] mv-linux: ";
-            o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2\n";
-            // Then Ctrl-A 1: beta gets the keyboard and powers off; Ctrl-A 0: alpha too.
-            o.more_input = {{"packets received", "\x01" "1" "poweroff\n"},
+            o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2; echo ping-done\n";
+            // Then Ctrl-A 1: beta gets the keyboard and powers off; Ctrl-A 0: alpha too. (Each
+            // cue is a whole line's end: what one VM prints after it cannot split the line.)
+            o.more_input = {{"[alpha] ping-done", "\x01" "1" "poweroff\n"},
                             {"MV: VM 1 (beta) powered off", "\x01" "0" "poweroff\n"}};
             return run_system(o);
         }();
@@ -176,6 +178,87 @@ TEST_F(LinuxPair, BothPowerOffAndTheSystemEndsWithStatusZero) {
     const auto& r = run();
     EXPECT_TRUE(ConsoleHas(r, "MV: VM 1 (beta) powered off")) << "Ctrl-A 1 moved the keyboard to beta, which powered off";
     EXPECT_TRUE(ExitedWith(r, 0)) << "then alpha: QEMU ends with status 0";
+}
+
+}  // namespace
+
+namespace {
+
+/// Boots `system` once, without input: its Linux VM powers off by itself once up (mv.poweroff).
+const mvtest::Run& boot_once(const char* system, mvtest::Run& slot, bool& booted) {
+    if (!booted) {
+        RunOptions o;
+        o.system = system;
+        o.timeout_s = 120;
+        slot = run_system(o);
+        booted = true;
+    }
+    return slot;
+}
+
+class LinuxSmp : public ::testing::Test {
+protected:
+    static const mvtest::Run& run() {
+        static mvtest::Run r;
+        static bool booted = false;
+        return boot_once("lab6-smp", r, booted);
+    }
+};
+
+/// The counts of /proc/interrupts' line `name` (rcS prints the IPI lines), one per CPU; empty if none.
+std::vector<long> interrupt_counts(const std::string& console, const std::string& name) {
+    std::istringstream lines(console);
+    for (std::string line; std::getline(lines, line);) {
+        const auto at = line.find(name + ":");
+        if (line.rfind("[linux] ", 0) != 0 || at == std::string::npos) continue;
+        std::istringstream words(line.substr(at + name.size() + 1));
+        std::vector<long> counts;
+        for (long n; words >> n;) counts.push_back(n);
+        return counts;
+    }
+    return {};
+}
+
+TEST_F(LinuxSmp, BringsUpItsSecondVcpu) {
+    const auto& r = run();
+    EXPECT_TRUE(ConsoleHas(r, "smp: Brought up 1 node, 2 CPUs"))
+        << "Linux started its second CPU by PSCI CPU_ON (Lab 2) on the device tree's cpu@1";
+    EXPECT_TRUE(ConsoleHas(r, "[linux] mv-linux: ")) << "rcS ran";
+    EXPECT_TRUE(ConsoleHas(r, " ready, 2 CPU(s)")) << "and /proc/cpuinfo lists both";
+}
+
+TEST_F(LinuxSmp, InterProcessorInterruptsReachBothVcpus) {
+    const auto& r = run();
+    const auto resched = interrupt_counts(r.console, "IPI2");
+    ASSERT_EQ(resched.size(), 2u) << "rcS prints /proc/interrupts' IPI lines, one count per CPU\n" << r.tail();
+    EXPECT_GT(resched[0], 0) << "CPU0 took rescheduling IPIs: SGIs sent by CPU1 through the emulated GICD_SGIR";
+    EXPECT_GT(resched[1], 0) << "CPU1 took rescheduling IPIs: SGIs sent by CPU0";
+}
+
+TEST_F(LinuxSmp, PowersOffWithBothVcpus) {
+    const auto& r = run();
+    EXPECT_TRUE(ConsoleHas(r, "MV: VM 0 (linux) powered off")) << "Linux stopped CPU1, then powered off by PSCI";
+    EXPECT_TRUE(ExitedWith(r, 0)) << "then the server: QEMU ends with status 0";
+}
+
+class LinuxTiming : public ::testing::Test {
+protected:
+    static const mvtest::Run& run() {
+        static mvtest::Run r;
+        static bool booted = false;
+        return boot_once("lab6-timing", r, booted);
+    }
+};
+
+TEST_F(LinuxTiming, ABareMetalGuestKeepsItsTimerBesideABootingLinux) {
+    const auto& r = run();
+    EXPECT_TRUE(GuestPassedIn(r, "ticker", "ticker_rate"))
+        << "the ticker took at least 90% of its 1,500 timer interrupts (1 kHz) while Linux booted";
+    EXPECT_TRUE(ValueIn(r, "ticker_ticks", 1350, 1501));
+    EXPECT_TRUE(ValueIn(r, "ticker_latest_us", 0, 1000))
+        << "no interrupt of the ticker, a VM above Linux's priority, came a whole period late";
+    EXPECT_TRUE(ConsoleHas(r, " ready, 1 CPU(s)")) << "Linux booted meanwhile";
+    EXPECT_TRUE(ExitedWith(r, 0));
 }
 
 }  // namespace

@@ -283,7 +283,7 @@ void flood(bool raises) {
         gic::init_cpu();
         spin_until(WINDOW_START_US);
         u64 start = now_us();
-        u32 n = count_timer_ticks(WINDOW_MS);
+        u32 n = gic::count_timer_ticks(WINDOW_MS).ticks;
         mvt::value("window_end_us", static_cast<long long>(start + WINDOW_MS * 1000));
         mvt::value("ticks", n);
     }

@@ -119,4 +119,34 @@ void timer_irq_at_us(u64 us) {
     asm volatile("mcr p15, 0, %0, c14, c3, 1\n isb" ::"r"(1u));  // CNTV_CTL: ENABLE, IMASK clear
 }
 
+namespace {
+constexpr u64 PERIOD_US = 1000;
+volatile u32 ticks;
+u64 next_us, latest_us, latest_at_us;
+void on_tick(u32, ExcFrame&) {
+    const u64 late = now_us() - next_us;
+    if (late > latest_us) {
+        latest_us = late;
+        latest_at_us = next_us;
+    }
+    ticks = ticks + 1;
+    next_us += PERIOD_US;
+    timer_irq_at_us(next_us);
+}
+}  // namespace
+
+TickCount count_timer_ticks(u32 periods) {
+    enable(PPI_VIRT_TIMER, 0x80, on_tick);
+    ticks = 0;
+    latest_us = latest_at_us = 0;
+    next_us = now_us() + PERIOD_US;
+    const u64 start = now_us();
+    timer_irq_at_us(next_us);
+    irq_on();
+    while (now_us() - start < periods * PERIOD_US) asm volatile("wfi");
+    irq_off();
+    timer_off();
+    return {ticks, latest_us, latest_at_us};
+}
+
 }  // namespace guest::gic

@@ -55,4 +55,15 @@ inline void irq_off() { asm volatile("cpsid i" ::: "memory"); }
 /// The virtual timer with its interrupt unmasked: it fires PPI 27 at `us` of virtual time.
 void timer_irq_at_us(u64 us);
 
+/// What count_timer_ticks() saw: the interrupts taken, and how late the latest of them was.
+struct TickCount {
+    u32 ticks;
+    u64 latest_us;     ///< how late the latest tick was
+    u64 latest_at_us;  ///< when (virtual time) that tick was due
+};
+/// With the GIC initialised: a 1 kHz virtual timer, re-armed at absolute times
+/// by its handler, for `periods` ms of virtual time, the vCPU in WFI between
+/// its interrupts. The timer is off again after.
+TickCount count_timer_ticks(u32 periods);
+
 }  // namespace guest::gic

@@ -144,9 +144,11 @@ protected:
             RunOptions o;
             o.system = "lab6-pair";
             o.timeout_s = 180;
-            // alpha (VM 0) has the keyboard: it waits until beta answers, then pings it.
+            // alpha (VM 0) has the keyboard: it waits until beta answers, then pings it, then
+            // runs TCP for 1 s of virtual time to beta's iperf3 server (rcS starts it: mv.iperf3).
             o.input_after = "[alpha] mv-linux: ";
-            o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2; echo ping-done\n";
+            o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2\n"
+                      "until iperf3 -c 10.0.0.2 -t 1; do sleep 1; done; echo ping-done\n";
             // Then Ctrl-A 1: beta gets the keyboard and powers off; Ctrl-A 0: alpha too. (Each
             // cue is a whole line's end: what one VM prints after it cannot split the line.)
             o.more_input = {{"[alpha] ping-done", "\x01" "1" "poweroff\n"},
@@ -172,6 +174,20 @@ TEST_F(LinuxPair, PingCrossesTheChannelBothWays) {
     EXPECT_TRUE(ConsoleHas(r, "[alpha] 3 packets transmitted, 3 packets received, 0% packet loss"))
         << "alpha's 3 echo requests reached beta over the channel, and beta's replies came back: frames "
            "received by mvnet_poll (guests/linux/mvchan/net_rx.c) in both VMs";
+}
+
+TEST_F(LinuxPair, Iperf3TcpRunCompletes) {
+    const auto& r = run();
+    std::istringstream lines(r.console);
+    std::string receiver;
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind("[alpha] ", 0) == 0 && line.find(" sec ") != std::string::npos &&
+            line.find("receiver") != std::string::npos)
+            receiver = line;
+    ASSERT_FALSE(receiver.empty()) << "iperf3 in alpha printed no receiver line: the TCP run to beta did not complete";
+    std::printf("[ linux    ] iperf3 over the channel: %s\n", receiver.c_str() + 8);
+    EXPECT_TRUE(ConsoleHas(r, "[alpha] iperf Done.")) << "iperf3 -c 10.0.0.2 -t 1 ended normally";
+    EXPECT_EQ(receiver.find(" 0.00 Bytes"), std::string::npos) << "beta received bytes: " << receiver;
 }
 
 TEST_F(LinuxPair, BothPowerOffAndTheSystemEndsWithStatusZero) {

@@ -12,6 +12,7 @@
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
 #   make bench / make size    measurements
+#   make bench-linux          Debian's Linux natively and on the microvisor: boot, hackbench, cyclictest
 #   make mutants              every seeded bug of every lab (LAB=N for one): caught/total
 #   make fuzz                 fuzz the trap and hypercall path for FUZZ_SECONDS (default 600)
 SHELL := /bin/bash
@@ -25,7 +26,7 @@ BUILD := build/$(PRESET)
 JOBS ?= 2
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench size fuzz mutants \
+.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench bench-linux size fuzz mutants \
         clean compile_commands.json
 
 all: build
@@ -86,6 +87,9 @@ catchup-kit: deps
 
 bench: build
 	@tools/bench.py --build-dir $(BUILD)
+
+bench-linux: build
+	@python3 tools/linux/bench-linux.py --build-dir $(BUILD)
 
 size: build
 	@tools/size.py --build-dir $(BUILD)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Lab 6's bare-metal "ticker": beside a Linux VM that boots
-// (systems/lab6-timing.toml), it takes its virtual timer's interrupt every
+// (systems/lab6-smp.toml), it takes its virtual timer's interrupt every
 // millisecond for 1.5 s of virtual time, about as long as Linux takes to
 // reach its shell, and reports how many it took and how late the latest
 // was. A microvisor that lets Linux's boot (its stage-2 faults, its emulated

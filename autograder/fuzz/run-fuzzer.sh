@@ -5,7 +5,7 @@
 #   run-fuzzer.sh <build-dir> time <seconds>   fuzz for that long (make fuzz): the corpus grows
 #                                              in <build-dir>/fuzz/corpus, crashes go to
 #                                              <build-dir>/fuzz/crashes
-#   run-fuzzer.sh <build-dir> short            8,000 inputs from seed 1, from the seeds only,
+#   run-fuzzer.sh <build-dir> short            4,000 inputs from seed 1, from the seeds only,
 #                                              the same each time (ctest fuzz.trap_path_short)
 #   run-fuzzer.sh <build-dir> replay <input>...   run inputs once each, tracing every step
 set -euo pipefail
@@ -40,9 +40,9 @@ short)
     # -use_cmp=0: the values of compared pointers (UBSan's checks compare some) depend on
     # where ASLR put the stack, and they steer libFuzzer's mutations: without them the
     # run is the same every time.
-    "$fuzzer" "${options[@]}" -runs=8000 -seed=1 -use_cmp=0 -artifact_prefix="$out/short-crashes/" \
+    "$fuzzer" "${options[@]}" -runs=4000 -seed=1 -use_cmp=0 -artifact_prefix="$out/short-crashes/" \
         "$out/short-corpus" "$here/corpus"
-    echo "fuzz: 8000 inputs in ${SECONDS}s"
+    echo "fuzz: 4000 inputs in ${SECONDS}s"
     ;;
 replay)
     MV_FUZZ_TRACE=1 "$fuzzer" -detect_leaks=0 "$@"

@@ -8,7 +8,7 @@ SEEDS = [
     Seed('kernel/run_queues.cpp',
          'u32 bit = 31 - static_cast<u32>(__builtin_clz(nonempty_[w]));',
          'u32 bit = static_cast<u32>(__builtin_ctz(nonempty_[w]));',
-         'the lowest priority of a word picked', quick=True),
+         'the lowest priority of a word picked'),
     Seed('kernel/run_queues.cpp',
          'if (tail_[p] == &v) tail_[p] = prev;',
          '',

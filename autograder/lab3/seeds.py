@@ -24,7 +24,7 @@ SEEDS = [
     Seed('mm/stage2.cpp',
          'if (translate(gpa + off, p, x)) return S2Status::overlap;',
          '(void)translate(gpa + off, p, x);',
-         'a map over a mapping is accepted', quick=True),
+         'a map over a mapping is accepted'),
     Seed('kernel/mmio.cpp',
          'if (a.sign_extend && (v >> (bits - 1)) != 0) v |= ~0u << bits;',
          '',

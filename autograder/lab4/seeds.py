@@ -96,7 +96,7 @@ SEEDS = [
     Seed('kernel/irq_lines.cpp',
          'payloads[handle] |= payload;',
          'payloads[handle] = payload;',
-         'a raise replaces the payload instead of ORing it', quick=True),
+         'a raise replaces the payload instead of ORing it'),
     Seed('kernel/irq_lines.cpp',
          '    payloads[handle] = 0;\n',
          '',

@@ -145,10 +145,10 @@ protected:
             o.system = "lab6-pair";
             o.timeout_s = 180;
             // alpha (VM 0) has the keyboard: it waits until beta answers, then pings it, then
-            // runs TCP for 1 s of virtual time to beta's iperf3 server (rcS starts it: mv.iperf3).
+            // sends 8 MiB by TCP to beta's iperf3 server (rcS starts it: mv.iperf3).
             o.input_after = "[alpha] mv-linux: ";
             o.input = "until ping -c 1 -W 1 10.0.0.2 >/dev/null; do :; done; ping -c 3 10.0.0.2\n"
-                      "until iperf3 -c 10.0.0.2 -t 1; do sleep 1; done; echo ping-done\n";
+                      "until iperf3 -c 10.0.0.2 -n 8M; do sleep 1; done; echo ping-done\n";
             // Then Ctrl-A 1: beta gets the keyboard and powers off; Ctrl-A 0: alpha too. (Each
             // cue is a whole line's end: what one VM prints after it cannot split the line.)
             o.more_input = {{"[alpha] ping-done", "\x01" "1" "poweroff\n"},
@@ -189,7 +189,7 @@ TEST_F(LinuxPair, Iperf3TcpRunCompletes) {
            "mvnet_poll, guests/linux/mvchan/net_rx.c, in both VMs)\n"
         << r.tail();
     std::printf("[ linux    ] iperf3 over the channel: %s\n", receiver.c_str() + 8);
-    EXPECT_TRUE(ConsoleHas(r, "[alpha] iperf Done.")) << "iperf3 -c 10.0.0.2 -t 1 ended normally";
+    EXPECT_TRUE(ConsoleHas(r, "[alpha] iperf Done.")) << "iperf3 -c 10.0.0.2 -n 8M ended normally";
     EXPECT_EQ(receiver.find(" 0.00 Bytes"), std::string::npos) << "beta received bytes: " << receiver;
 }
 

@@ -34,6 +34,11 @@ endif()
 
 if(EXISTS ${MV_TOP}/reference-solution)
     foreach(lab ${MV_LAB_IDS})
+        # Lab 1 stubbed, with no earlier lab, is the handout's own tree: handout.builds_without_the_reference
+        # grades it to zero already, and no lab before it can lose marks.
+        if(lab EQUAL 1)
+            continue()
+        endif()
         add_test(NAME staging.lab${lab}_stubbed
                  COMMAND bash ${MV_TOP}/tools/staging-proof.sh ${MV_TOP} ${CMAKE_BINARY_DIR}/staging ${lab})
         set_tests_properties(staging.lab${lab}_stubbed PROPERTIES TIMEOUT 900 RUN_SERIAL ON)

@@ -203,24 +203,17 @@ TEST_F(LinuxPair, BothPowerOffAndTheSystemEndsWithStatusZero) {
 
 namespace {
 
-/// Boots `system` once, without input: its Linux VM powers off by itself once up (mv.poweroff).
-const mvtest::Run& boot_once(const char* system, mvtest::Run& slot, bool& booted) {
-    if (!booted) {
-        RunOptions o;
-        o.system = system;
-        o.timeout_s = 120;
-        slot = run_system(o);
-        booted = true;
-    }
-    return slot;
-}
-
 class LinuxSmp : public ::testing::Test {
 protected:
+    // No input: its Linux powers off by itself once up (mv.poweroff).
     static const mvtest::Run& run() {
-        static mvtest::Run r;
-        static bool booted = false;
-        return boot_once("lab6-smp", r, booted);
+        static const mvtest::Run r = [] {
+            RunOptions o;
+            o.system = "lab6-smp";
+            o.timeout_s = 120;
+            return run_system(o);
+        }();
+        return r;
     }
 };
 

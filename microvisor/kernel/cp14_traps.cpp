@@ -20,17 +20,14 @@ namespace mv {
 namespace {
 
 void handle_cp14_access(Vcpu& vcpu, const Hsr& hsr) {
-    // The ISS as for CP15 (ARM ARM B3.13.6): DBGDIDR is MRC p14, 0, Rt, c0, c0, 0.
-    const u32 opc2 = (hsr.iss >> 17) & 7, opc1 = (hsr.iss >> 14) & 7, crn = (hsr.iss >> 10) & 0xf;
-    const u32 rt = (hsr.iss >> 5) & 0xf, crm = (hsr.iss >> 1) & 0xf;
-    const bool read = (hsr.iss & 1) != 0;
-    if (rt != 15 && opc1 == 6 && crn == 1 && crm == 0 && opc2 == 0) {  // TEEHBR
-        if (read)
-            vcpu.set_reg(rt, vcpu.teehbr);
+    const CoprocAccess a = decode_coproc(hsr.iss);
+    if (a.rt != 15 && a.is(6, 1, 0, 0)) {  // TEEHBR: p14, 6, c1, c0, 0
+        if (a.read)
+            vcpu.set_reg(a.rt, vcpu.teehbr);
         else
-            vcpu.teehbr = vcpu.reg(rt);
-    } else if (rt != 15 && read && opc1 == 0 && crn == 0 && crm == 0 && opc2 == 0) {  // DBGDIDR
-        vcpu.set_reg(rt, 0);
+            vcpu.teehbr = vcpu.reg(a.rt);
+    } else if (a.rt != 15 && a.read && a.is(0, 0, 0, 0)) {  // DBGDIDR: p14, 0, c0, c0, 0
+        vcpu.set_reg(a.rt, 0);
     } else {
         report_unhandled(vcpu, hsr);
         inject_undef(vcpu, vcpu.frame.elr, vcpu.thumb());

@@ -15,20 +15,8 @@
 namespace mv {
 namespace {
 
-// The ISS of an MCR/MRC trap (ARM ARM B3.13.6): Opc2 19:17, Opc1 16:14,
-// CRn 13:10, Rt 8:5, CRm 4:1, Direction 0 (1: a read, MRC).
-struct Cp15Access {
-    u32 opc1, crn, crm, opc2, rt;
-    bool read;
-    constexpr bool is(u32 o1, u32 n, u32 m, u32 o2) const { return opc1 == o1 && crn == n && crm == m && opc2 == o2; }
-};
-
-constexpr Cp15Access decode(u32 iss) {
-    return {(iss >> 14) & 7, (iss >> 10) & 0xf, (iss >> 1) & 0xf, (iss >> 17) & 7, (iss >> 5) & 0xf, (iss & 1) != 0};
-}
-
 void handle_cp15_access(Vcpu& vcpu, const Hsr& hsr) {
-    Cp15Access a = decode(hsr.iss);
+    const CoprocAccess a = decode_coproc(hsr.iss);
     if (!a.read && (a.is(0, 7, 6, 2) || a.is(0, 7, 10, 2) || a.is(0, 7, 14, 2))) {
         // DCISW, DCCSW, DCCISW. The one CPU's caches hold every VM's data and
         // the microvisor's: do the guest's operation for it, but always clean

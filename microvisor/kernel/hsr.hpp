@@ -88,6 +88,18 @@ struct Hsr {
     constexpr u32 instr_len() const { return il ? 4 : 2; }
 };
 
+/// The ISS of an MCR/MRC trap to CP14 or CP15 (classes 0x03, 0x05; ARM ARM
+/// B3.13.6): Opc2 19:17, Opc1 16:14, CRn 13:10, Rt 8:5, CRm 4:1, Direction 0 (1: a read, MRC).
+struct CoprocAccess {
+    u32 opc1, crn, crm, opc2, rt;
+    bool read;
+    constexpr bool is(u32 o1, u32 n, u32 m, u32 o2) const { return opc1 == o1 && crn == n && crm == m && opc2 == o2; }
+};
+
+constexpr CoprocAccess decode_coproc(u32 iss) {
+    return {(iss >> 14) & 7, (iss >> 10) & 0xf, (iss >> 1) & 0xf, (iss >> 17) & 7, (iss >> 5) & 0xf, (iss & 1) != 0};
+}
+
 /// Splits a raw HSR value into its fields. (Lab 1)
 Hsr decode_hsr(u32 raw);
 

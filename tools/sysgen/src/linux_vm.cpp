@@ -80,7 +80,6 @@ void place_linux(const System& sys, Vm& vm, const std::filesystem::path& linux_d
         return;
     }
     vm.blobs = {{boot.zimage_path, vm.entry}, {boot.initrd_path, boot.initrd_gpa}, {"", vm.dtb_gpa}};
-    (void)sys;
 }
 
 std::vector<std::uint8_t> linux_device_tree(const System& sys, const Vm& vm) {

@@ -24,6 +24,7 @@ set(MV_CORE_GENERIC
     kernel/registry.cpp
     kernel/system.cpp
     kernel/trap_entry.cpp
+    kernel/trap_report.cpp
     kernel/vcpu.cpp
     kernel/vm.cpp
     lib/format.cpp)

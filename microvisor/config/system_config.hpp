@@ -110,6 +110,7 @@ struct SystemConfig {
     u32 nirq_lines = 0;                  ///< at most MAX_IRQ_LINES
     const ChannelConfig* channels = nullptr;  ///< the channels (Lab 5 on), in description order
     u32 nchannels = 0;                        ///< at most MAX_CHANNELS
+    bool trap_report = false;  ///< print each VM's traps when all are off (kernel/trap_report.cpp)
 };
 
 /// Defined by the generated file of each system image.

@@ -56,6 +56,7 @@ extern "C" void mv_hyp_trap() {
 
 /// A physical interrupt while a guest ran (HCR.IMO routes them to HYP).
 extern "C" void mv_hyp_irq() {
+    ++current_vcpu().irq_exits;
     run_irq();
     run_after_trap();
 }

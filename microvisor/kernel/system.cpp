@@ -95,6 +95,7 @@ void end_if_all_finished() {
         if (!vm.finished()) return;
         crashed = crashed || vm.state == VmState::crashed;
     }
+    report_traps();
     if (crashed) {
         kprintf("MV: system halted: a VM crashed\n");
         arch::exit_system(static_cast<int>(ExitStatus::vm_crashed));

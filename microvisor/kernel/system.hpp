@@ -30,6 +30,10 @@ void switch_to(Vcpu& v);
 /// SCTLR as the board reset it: what a freshly started guest finds.
 u32 guest_reset_sctlr();
 
+/// If the system description says trap_report = true: print each VM's traps
+/// by exception class and its physical-interrupt exits (kernel/trap_report.cpp).
+void report_traps();
+
 /// Every VM has finished: end the system, with status 1 if one crashed.
 /// Returns if some VM has not finished.
 void end_if_all_finished();

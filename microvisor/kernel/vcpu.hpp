@@ -27,6 +27,7 @@ public:
     u32 id = 0;                    ///< index within its VM
     VcpuState state = VcpuState::off;
     u32 trap_count[64] = {};       ///< traps taken, by exception class
+    u32 irq_exits = 0;             ///< physical interrupts taken while it ran
     GuestContext ctx{};            ///< PL1 state, saved while another vCPU runs (lab 2)
     VfpState vfp{};                ///< VFP state, saved while another vCPU owns the unit (lab 2)
 

@@ -272,8 +272,10 @@ void check_system(System& sys, const CheckOptions& options, Diagnostics& diag) {
     check_memory(sys, options, diag);
     check_tables(sys, diag);
     for (auto& vm : sys.vms) {
-        if (vm.linux_boot)
+        if (vm.linux_boot) {
+            vm.linux_boot->rng_seed = options.rng_seed ? *options.rng_seed : fresh_rng_seed();
             place_linux(sys, vm, options.linux_dir, diag);
+        }
         else
             check_image(vm, options, diag);
     }

@@ -4,6 +4,9 @@
 
 #include "description.hpp"
 
+#include <optional>
+#include <vector>
+
 namespace sysgen {
 
 struct CheckOptions {
@@ -11,6 +14,9 @@ struct CheckOptions {
     std::filesystem::path linux_dir;  ///< Lab 6: zImage and the initramfs images (<name>.cpio.gz)
     u64 reserved_base = 0x4000'0000;  ///< the microvisor's own memory
     u64 reserved_size = 0x0100'0000;
+    /// Lab 6: each Linux VM's /chosen/rng-seed. Unset: 64 fresh bytes per VM
+    /// from std::random_device; empty: no seed.
+    std::optional<std::vector<std::uint8_t>> rng_seed;
 };
 
 /// Checks what read_description() cannot see value by value, and reads each

@@ -479,7 +479,7 @@ IrqLine read_irq_line(const toml::table& table, u32 lab, Diagnostics& diag) {
 }
 
 void read_system(const toml::table& table, System& sys, Diagnostics& diag) {
-    Fields f(table, "[system]", {"name", "memory", "description", "lab", "time_slice_us"}, diag);
+    Fields f(table, "[system]", {"name", "memory", "description", "lab", "time_slice_us", "trap_report"}, diag);
     sys.at = f.at();
     sys.name = f.name("name").value_or("");
     sys.memory_at = f.at("memory");
@@ -495,6 +495,7 @@ void read_system(const toml::table& table, System& sys, Diagnostics& diag) {
     sys.description = f.string("description").value_or("");
     sys.lab = static_cast<u32>(f.integer("lab", 1, 6).value_or(1));
     sys.time_slice_us = static_cast<u32>(f.integer("time_slice_us", 100, 1000000).value_or(1000));
+    sys.trap_report = f.boolean("trap_report").value_or(false);
 }
 
 }  // namespace

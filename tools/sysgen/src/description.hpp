@@ -78,6 +78,7 @@ struct LinuxBoot {
     std::filesystem::path zimage_path, initrd_path;
     u64 zimage_size = 0, initrd_size = 0;
     u64 initrd_gpa = 0;
+    std::vector<std::uint8_t> rng_seed;  ///< /chosen/rng-seed (empty: none)
 };
 
 /// A file the build places in a VM's guest-physical memory (its ELF guest's
@@ -162,6 +163,7 @@ struct System {
     std::string description;
     u32 lab = 1;               ///< the latest lab whose mechanisms the system uses
     u32 time_slice_us = 1000;  ///< the scheduler's time slice (lab 2 on)
+    bool trap_report = false;  ///< the microvisor prints each VM's traps at the end (make bench-linux)
     std::vector<Vm> vms;
     std::vector<Channel> channels;
     std::vector<IrqLine> irq_lines;  ///< in file order: a line's handle is its index

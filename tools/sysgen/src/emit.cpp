@@ -117,6 +117,7 @@ std::string system_config_cpp(const System& sys, const std::string& source) {
     if (!sys.irq_lines.empty())
         out << ",\n    .irq_lines = irq_lines, .nirq_lines = " << dec_u(sys.irq_lines.size());
     if (channels) out << ",\n    .channels = channels, .nchannels = " << dec_u(sys.channels.size());
+    if (sys.trap_report) out << ",\n    .trap_report = true";
     out << "};\n"
         << "}  // namespace mv\n";
     return out.str();

@@ -19,6 +19,9 @@ inline constexpr u32 pl011_clock_hz = 24'000'000;   ///< the virt board's apb-pc
 /// the device tree in `vm`'s first ram region (blobs, entry, dtb_gpa, dtb).
 void place_linux(const System& sys, Vm& vm, const std::filesystem::path& linux_dir, Diagnostics& diag);
 
+/// 64 bytes from std::random_device, for a Linux VM's /chosen/rng-seed.
+std::vector<std::uint8_t> fresh_rng_seed();
+
 /// The device tree of Linux VM `vm` (its position in sys.vms is its id).
 std::vector<std::uint8_t> linux_device_tree(const System& sys, const Vm& vm);
 

@@ -17,10 +17,12 @@ using namespace sysgen;
 constexpr std::string_view usage =
     "usage: mv-sysgen --system FILE.toml --guest-dir DIR --out-dir DIR\n"
     "                 [--linux-dir DIR] [--microvisor-reserved BASE:SIZE] [--depfile FILE]\n"
+    "                 [--rng-seed HEX|none]\n"
     "       mv-sysgen --print-lab FILE.toml\n"
     "Checks a system description and writes system_config.cpp, guests.S, guests.ld\n"
     "and image.json into the output directory, and <vm>.dtb for each Linux VM (whose zImage\n"
     "and <initrd>.cpio.gz --linux-dir holds). BASE:SIZE defaults to 0x40000000:0x01000000.\n"
+    "A Linux VM's tree has 64 fresh random bytes as /chosen/rng-seed, or --rng-seed's.\n"
     "--print-lab prints the description's lab level (1 if it has none or a wrong one: the\n"
     "full check reports that), for the build to pick the microvisor of that level.\n";
 
@@ -32,6 +34,7 @@ struct Arguments {
     std::filesystem::path depfile;
     u64 reserved_base = 0x4000'0000;
     u64 reserved_size = 0x0100'0000;
+    std::optional<std::vector<std::uint8_t>> rng_seed;
 };
 
 /// "0x40000000", "1073741824" or "16M".
@@ -86,6 +89,18 @@ std::optional<int> parse_arguments(int argc, char** argv, Arguments& args) {
             args.out_dir = value;
         } else if (option == "--depfile") {
             args.depfile = value;
+        } else if (option == "--rng-seed") {
+            // HEX: the same seed for every Linux VM (reproducible outputs, the tests); "none": no seed
+            std::vector<std::uint8_t> seed;
+            bool ok = value == "none" || (!value.empty() && value.size() % 2 == 0 && value.size() <= 512);
+            for (std::size_t k = 0; ok && value != "none" && k < value.size(); k += 2) {
+                unsigned byte = 0;
+                const auto [end, status] = std::from_chars(value.data() + k, value.data() + k + 2, byte, 16);
+                ok = status == std::errc{} && end == value.data() + k + 2;
+                seed.push_back(static_cast<std::uint8_t>(byte));
+            }
+            if (!ok) return usage_error("--rng-seed wants 'none' or an even number of hex digits (at most 512)");
+            args.rng_seed = seed;
         } else if (option == "--microvisor-reserved") {
             const auto colon = value.find(':');
             const auto base = parse_number(std::string_view(value).substr(0, colon));
@@ -143,7 +158,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto sys = read_description(args.system, diag);
-    if (sys) check_system(*sys, {args.guest_dir, args.linux_dir, args.reserved_base, args.reserved_size}, diag);
+    if (sys) check_system(*sys, {args.guest_dir, args.linux_dir, args.reserved_base, args.reserved_size, args.rng_seed},
+                            diag);
     if (!diag.ok()) {
         diag.print(std::cerr);
         return 1;

@@ -3,7 +3,8 @@
 """size.py: `make size`. The microvisor's .text/.rodata/.data/.bss and its line count.
 
 Sizes come from the image of the most advanced lab, the one that links every
-lab's files (lab5-pair; guest sections .vm.* and the boot stack left out). Lines count the microvisor core as this build compiles it: microvisor/
+lab's files: lab6-linux, or lab5-pair where the build has no Linux assets (it
+says which; guest sections .vm.* and the boot stack left out). Lines count the microvisor core as this build compiles it: microvisor/
 (arch/armv7, config, kernel, mm, vdev, drivers, lib, include, staging) with each lab file taken
 from where the build took it (reference-solution/ in a reference build).
 Writes <build>/size.json. --check fails above 32 KiB of .text or 5,000 lines
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 TOP = Path(__file__).resolve().parent.parent
-IMAGE = "lab5-pair"  # a Lab 5 system: every lab's code (a demo of an earlier lab would leave some out)
+IMAGES = ["lab6-linux", "lab5-pair"]  # every lab's code (a demo of an earlier lab would leave some out)
 CORE_DIRS = ["arch/armv7", "config", "kernel", "mm", "vdev", "drivers", "lib", "include", "staging"]
 SUFFIXES = {".cpp", ".hpp", ".h", ".S", ".ld"}
 TEXT_TARGET = 32 * 1024
@@ -71,7 +72,8 @@ def main():
     ap.add_argument("--build-dir", default="build/default", type=Path)
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    elf = args.build_dir / "images" / f"{IMAGE}.elf"
+    image = next((i for i in IMAGES if (args.build_dir / "images" / f"{i}.elf").is_file()), IMAGES[-1])
+    elf = args.build_dir / "images" / f"{image}.elf"
     s = sections(elf)
     # .text and .rodata end on page boundaries (the HYP map's permissions): count what is used.
     text = symbol(elf, "__text_used") - symbol(elf, "__text_start")
@@ -89,13 +91,13 @@ def main():
                 p = TOP / "reference-solution" / rel
             t, c = count(p)
             total, code, files = total + t, code + c, files + 1
-    print(f"{'microvisor':<14}{'bytes':>10}")
+    print(f"{'microvisor':<14}{'bytes':>10}   (images/{image}.elf)")
     for name, value in [(".text", text), (".rodata", rodata), (".data", data), (".bss", bss)]:
         print(f"{name:<14}{value:>10}")
     print(f"lines: {total} in {files} files ({code} without blank lines and comments)")
     print(f"targets: .text <= {TEXT_TARGET} bytes, lines of code <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
     out = args.build_dir / "size.json"
-    out.write_text(json.dumps({"text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,
+    out.write_text(json.dumps({"image": image, "text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,
                                "code_lines": code, "files": files}, indent=2) + "\n")
     print(f"written: {out}")
     if args.check and (text > TEXT_TARGET or code > LINES_TARGET):

@@ -33,9 +33,10 @@ void halt() {
 
 }  // namespace mv::arch
 
+extern "C" [[noreturn]] void hyp_exit();  // arch/armv7/vectors.S: restore the current frame, ERET
+
 namespace mv::arch {
 void enter_guest() {
-    asm volatile("b hyp_exit");  // arch/armv7/vectors.S: restore the current frame, ERET
-    __builtin_unreachable();
+    hyp_exit();  // a call, not an asm branch: the linker makes it BLX from Thumb code to ARM
 }
 }  // namespace mv::arch

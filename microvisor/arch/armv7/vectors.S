@@ -45,6 +45,7 @@ hyp_trap:
     save_frame
     bl      mv_hyp_trap
     .global hyp_exit
+    .type   hyp_exit, %function         @ ARM code: C++ (Thumb) reaches it by BLX
 hyp_exit:
     mrc_sysreg r0, ENC_HTPIDR           @ the frame to resume (maybe another vCPU's)
     add     sp, r0, #FRAME_SP_USR       @ where the next trap saves it

@@ -22,10 +22,9 @@ between two Linux VMs over a channel (16 MiB), which only the microvisor has
 here (Xen would need a toolstack to start a second domain).
 
 The kernel's random state changes hackbench's instruction count from boot to
-boot (by some 8%, through address-space randomisation and the like), so each
-configuration boots --runs times and the table shows medians (the JSON has
-every run). norandmaps on every command line takes most of that spread away
-(about 2% is left). Native Linux and dom0 are seeded by the PL031's time of day
+boot (natively by some 6%, through address-space randomisation and the like),
+so each configuration boots --runs times and the table shows medians (the JSON
+has every run). norandmaps on every command line halves that spread natively. Native Linux and dom0 are seeded by the PL031's time of day
 and QEMU's device-tree rng-seed, different at each boot; the microvisor's VMs
 have neither, so their runs would all repeat one random state. The kernel also
 mixes its command line into its random pool: every command line ends in

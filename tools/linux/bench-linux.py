@@ -225,10 +225,12 @@ def main():
     configs = CONFIGS + ("pair",)
     cmds = {c: command(c, 0) + (["-kernel", str(images[c])] if c in images else []) for c in configs}
     print(f"bench-linux: Linux {version}, Xen {xen_version}, {qemu_version}")
-    print(f"bench-linux: -icount shift=0,sleep=off (1 instruction = 1 ns); {args.runs} runs of each configuration, "
+    print(f"bench-linux: -icount shift=0,sleep=off (1 instruction = 1 ns); {args.runs} run{'s' if args.runs > 1 else ''} of each configuration, "
           f"{args.jobs} at a time")
     logs = build / "bench-linux"
     logs.mkdir(exist_ok=True)
+    for old in [*logs.glob("*.log"), *logs.glob("*.elf")]:  # an earlier run's
+        old.unlink()
     runner = Runner(logs, args.timeout)
     results = {c: [None] * args.runs for c in configs}
     started = time.monotonic()

@@ -12,7 +12,9 @@
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
 #   make bench / make size    measurements
-#   make bench-linux          Debian's Linux natively and on the microvisor: boot, hackbench, cyclictest
+#   make bench-linux          Debian's Linux natively, on the microvisor and as dom0 on Xen 4.17: boot,
+#                             hackbench, cyclictest, iperf3; a table, JSON and a plot (RUNS=<n>, default 5)
+#   make bench-linux-figure   the book's copy of that plot (book/figures/bench-linux.svg), from the last run
 #   make mutants              every seeded bug of every lab (LAB=N for one): caught/total
 #   make fuzz                 fuzz the trap and hypercall path for FUZZ_SECONDS (default 600)
 SHELL := /bin/bash
@@ -25,8 +27,9 @@ PRESET ?= default
 BUILD := build/$(PRESET)
 JOBS ?= 2
 FUZZ_SECONDS ?= 600
+RUNS ?= 5
 
-.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench bench-linux size fuzz mutants \
+.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench bench-linux bench-linux-figure size fuzz mutants \
         clean compile_commands.json
 
 all: build
@@ -88,8 +91,17 @@ catchup-kit: deps
 bench: build
 	@tools/bench.py --build-dir $(BUILD)
 
+# The plot needs Debian's matplotlib (/usr/bin/python3); without it, the table and the JSON only.
+PLOT_LINUX = /usr/bin/python3 tools/linux/plot-bench-linux.py $(BUILD)/bench-linux.json
+
 bench-linux: build
-	@python3 tools/linux/bench-linux.py --build-dir $(BUILD)
+	@python3 tools/linux/bench-linux.py --build-dir $(BUILD) --runs $(RUNS)
+	@if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then $(PLOT_LINUX) $(BUILD)/bench-linux.svg; \
+	 else echo "bench-linux: no plot: Debian's python3-matplotlib is not installed (make deps)"; fi
+
+bench-linux-figure:
+	@[ -f $(BUILD)/bench-linux.json ] || { echo "make bench-linux-figure: run make bench-linux first" >&2; exit 2; }
+	@$(PLOT_LINUX) book/figures/bench-linux.svg
 
 size: build
 	@tools/size.py --build-dir $(BUILD)

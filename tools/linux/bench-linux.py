@@ -78,6 +78,13 @@ NEEDS["xen"] = NEEDS["native"] + ("xen_start_s",)
 TARGETS = {"boot_s": ("ratio", 1.07), "hackbench_s": ("ratio", 1.05), "cyclictest_avg_us": ("plus", 4)}
 
 
+# The exception classes (HSR.EC, ARM ARM B3.13.6) a Linux VM's traps fall in.
+TRAP_CLASSES = {"irq": "physical interrupts (timer ticks, devices)", "0x1": "WFI/WFE", "0x3": "CP15 (32-bit)",
+                "0x4": "CP15 (64-bit)", "0x5": "CP14: ThumbEE (TEEHBR), debug ID",
+                "0x7": "VFP/SIMD access (HCPTR)", "0x12": "HVC: PSCI, channel calls", "0x13": "SMC",
+                "0x20": "prefetch abort (stage 2)", "0x24": "data abort: emulated devices (UART, GIC distributor)"}
+
+
 class RunFailed(Exception):
     pass
 
@@ -98,6 +105,13 @@ def figures(console):
         m = re.search(rf"mv-bench: iperf3 {kind} .*?([0-9.]+) Mbits/sec.*receiver", console)
         if m:
             f[f"iperf3_{kind}_mbps"] = float(m.group(1))
+    # The microvisor's counters (systems/bench-linux.toml: trap_report = true), the
+    # whole run's: "MV: traps linux in 4101 ms: irq 4808, ec 0x5 20215, ...".
+    m = re.search(r"MV: traps linux in (\d+) ms: irq (\d+)((?:, ec 0x[0-9a-f]+ \d+)*)", console)
+    if m:
+        f["run_ms"], f["traps_irq"] = int(m.group(1)), int(m.group(2))
+        for ec, n in re.findall(r"ec (0x[0-9a-f]+) (\d+)", m.group(3)):
+            f[f"traps_ec_{ec}"] = int(n)
     # Xen's own start, until it hands the processor to dom0 (console_timestamps=boot).
     m = re.search(r"\(XEN\) \[\s*([0-9.]+)\] Freed \d+kB init memory", console)
     if m:
@@ -288,6 +302,13 @@ def main():
             if values:
                 spread.append(f"{'microvisor' if c == 'pair' else c} {show(min(values), unit)}-{show(max(values), unit)}")
         print(f"  {label:40} {', '.join(spread)}")
+    traps = {k: v for k, v in med["microvisor"].items() if k.startswith("traps_")}
+    ms = med["microvisor"].get("run_ms")
+    if traps and ms:
+        print(f"the microvisor's traps from the Linux VM, whole run ({ms} ms of virtual time; medians):")
+        for k, n in sorted(traps.items(), key=lambda kv: -kv[1]):
+            cls = k.removeprefix("traps_").removeprefix("ec_")
+            print(f"  {TRAP_CLASSES.get(cls, 'exception class ' + cls):55} {n:>8}  {n * 1000 / ms:>8.0f}/s")
     print(f"Xen's own start, before dom0 runs (not in dom0's boot figure): {show(med['xen']['xen_start_s'], 's')} s")
     print(f"bench-linux: {len(configs) * args.runs} runs in {elapsed:.0f} s; consoles in {logs}")
 
@@ -303,6 +324,7 @@ def main():
         # Medians by configuration (the microvisor's includes its two-VM channel figure).
         "native": med["native"], "microvisor": med["microvisor"], "xen": med["xen"],
         "microvisor_pair": med["pair"],
+        "trap_classes": TRAP_CLASSES,
         "changes": changes,
         "every_run": runs,
         "targets": {k: {"against": "native", "configuration": "microvisor",

@@ -261,8 +261,9 @@ TEST_F(LinuxTiming, ABareMetalGuestKeepsItsTimerBesideABootingLinux) {
     EXPECT_TRUE(GuestPassedIn(r, "ticker", "ticker_rate"))
         << "the ticker took at least 90% of its 1,500 timer interrupts (1 kHz) while Linux booted";
     EXPECT_TRUE(ValueIn(r, "ticker_ticks", 1350, 1501));
-    EXPECT_TRUE(ValueIn(r, "ticker_latest_us", 0, 1000))
-        << "no interrupt of the ticker, a VM above Linux's priority, came a whole period late";
+    EXPECT_TRUE(ValueIn(r, "ticker_latest_us", 0, 2000))
+        << "the ticker, at Linux's priority, shares the CPU round robin with Linux's two vCPUs in 1 ms "
+           "slices: no interrupt of it may come more than two slices late";
     EXPECT_TRUE(ConsoleHas(r, " ready, 2 CPU(s)")) << "Linux booted meanwhile, on two vCPUs";
     EXPECT_TRUE(ExitedWith(r, 0));
 }

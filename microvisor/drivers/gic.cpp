@@ -75,4 +75,6 @@ void eoi(u32 iar) { c(Gicc::EOIR) = iar; }
 
 void deactivate(u32 iar) { c(Gicc::DIR) = iar; }
 
+void resample() { c(Gicc::PMR) = c(Gicc::PMR); }
+
 }  // namespace mv::gic

@@ -74,5 +74,13 @@ void eoi(u32 iar);
 /// Deactivate an interrupt whose priority eoi() dropped (GICC_DIR): it may be
 /// signalled again. Not for one forwarded to a guest with the list register's HW bit.
 void deactivate(u32 iar);
+/// Make the CPU interface look at its pending interrupts again (a GICC_PMR
+/// write of the value it holds). Hardware needs none of this; QEMU 7.2 does:
+/// when a guest's EOI deactivates a hardware-linked interrupt (a list
+/// register with HW = 1) whose level is still high, its GIC marks it pending
+/// but recomputes only the virtual interface (arm_gic.c: gic_update_virt),
+/// so the physical IRQ is not signalled until something else touches the
+/// GIC. A guest whose timer fires more than once a slice lost its ticks so.
+void resample();
 
 }  // namespace mv::gic

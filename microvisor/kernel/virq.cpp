@@ -111,7 +111,11 @@ void take(Vcpu& v) {
 }
 
 // WFI: the running vCPU's priority mask and active priorities are live in GICH.
+// An interrupt still pending at the physical GIC is signalled again first: the
+// guest may have deactivated a hardware-linked one whose level is still high
+// (its timer, late by a period), which QEMU would not signal (gic::resample).
 bool pending(Vcpu& v) {
+    gic::resample();
     virq_sync();
     v.vgic.vmcr = arch::gich_read(gich::VMCR);
     v.vgic.apr = arch::gich_read(gich::APR);

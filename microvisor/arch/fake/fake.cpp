@@ -281,6 +281,8 @@ void eoi(u32 iar) {
         g.running.pop_back();
 }
 
+void resample() {}  // the model signals what is pending whenever asked
+
 void deactivate(u32 iar) {
     fake::GicModel& g = fake::the_gic;
     u32 id = iar & IAR_ID_MASK;

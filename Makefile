@@ -11,6 +11,8 @@
 #   make test                 every test the project has
 #   make book                 the book, into build/default/book/html
 #   make handout              the student edition, into build/handout
+#   make trace SYSTEM=x       run x with the microvisor's trace buffer: <build>/trace/trace.json
+#                             (Perfetto, chrome://tracing) and trace.svg, a timeline
 #   make bench / make size    measurements
 #   make bench-linux          Debian's Linux natively, on the microvisor and as dom0 on Xen 4.17: boot,
 #                             hackbench, cyclictest, iperf3; a table, JSON and a plot (RUNS=<n>, default 5)
@@ -29,7 +31,7 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 600
 RUNS ?= 5
 
-.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit bench bench-linux bench-linux-figure size fuzz mutants \
+.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit trace bench bench-linux bench-linux-figure size fuzz mutants \
         clean compile_commands.json
 
 all: build
@@ -93,6 +95,10 @@ bench: build
 
 # The plot needs Debian's matplotlib (/usr/bin/python3); without it, the table and the JSON only.
 PLOT_LINUX = /usr/bin/python3 tools/linux/plot-bench-linux.py $(BUILD)/bench-linux.json
+
+trace: build
+	@[ -n "$(SYSTEM)" ] || { echo "make trace: which system? make trace SYSTEM=lab2-fair SELECTOR=1" >&2; exit 2; }
+	@python3 tools/trace/trace.py --build-dir $(BUILD) --system "$(SYSTEM)" --selector "$(or $(SELECTOR),0)"
 
 bench-linux: build
 	@python3 tools/linux/bench-linux.py --build-dir $(BUILD) --runs $(RUNS)

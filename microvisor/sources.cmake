@@ -25,6 +25,7 @@ set(MV_CORE_GENERIC
     kernel/system.cpp
     kernel/trap_entry.cpp
     kernel/trap_report.cpp
+    kernel/trace.cpp
     kernel/vcpu.cpp
     kernel/vm.cpp
     lib/format.cpp)

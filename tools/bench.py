@@ -43,9 +43,14 @@ SYSTEMS = [("bench", 1, "_lab1"), ("bench-vmmu", 1, "_lab3"), ("bench-switch", 2
            ("bench-chan", 1, ""), ("bench-chan", 2, ""), ("bench-chan-shm", 3, ""), ("bench-chan-shm", 4, "")]
 
 
-def run(build, system, selector, suffix):
+# The same paths with the trace buffer compiled in (<system>-trace.elf, make trace):
+# what tracing costs. Without it the microvisor is the same code (kernel/trace.hpp).
+TRACED = [("bench", 1, "_lab1"), ("bench-switch", 2, ""), ("bench-virq", 6, ""), ("bench-chan", 1, "")]
+
+
+def run(build, system, selector, suffix, variant=""):
     run_tool = build / "autograder" / "harness" / "mv-run"
-    image = build / "images" / f"{system}.elf"
+    image = build / "images" / f"{system}{variant}.elf"
     proc = subprocess.run([str(run_tool), "--timeout", "120", "--quiet", "--selector", str(selector), str(image)],
                           capture_output=True, text=True)
     if proc.returncode != 0:
@@ -116,8 +121,19 @@ def main():
         print(f"{name:<28}{f['value']:>10}  {f['unit']:<12}  {mark}")
     print("(QEMU -icount shift=0; PMU cycle counter with PMCCFILTR.NSH, CNTVCT across VMs; "
           "B/kinstr = MB/s at 1 instruction per ns; each figure repeated bit for bit)")
+    traced = {}
+    for system, selector, suffix in TRACED:
+        if not (args.build_dir / "images" / f"{system}-trace.elf").is_file():
+            continue
+        for name, f in run(args.build_dir, system, selector, suffix, "-trace").items():
+            if name in figures and f["unit"] == "instructions":
+                traced[name] = f["value"]
+    if traced:
+        print("with the trace buffer compiled in (<system>-trace.elf, make trace):")
+        for name, value in traced.items():
+            print(f"  {name:<26}{value:>10}  instructions  {value - figures[name]['value']:+d} traced")
     out = args.build_dir / "bench.json"
-    out.write_text(json.dumps({"figures": figures, "targets": targets, "ratios": ratios,
+    out.write_text(json.dumps({"figures": figures, "traced": traced, "targets": targets, "ratios": ratios,
                                "min_ratios": MIN_RATIOS}, indent=2) + "\n")
     print(f"written: {out}")
     if args.check and failed:

@@ -95,6 +95,12 @@ def main():
     for name, value in [(".text", text), (".rodata", rodata), (".data", data), (".bss", bss)]:
         print(f"{name:<14}{value:>10}")
     print(f"lines: {total} in {files} files ({code} without blank lines and comments)")
+    traced = args.build_dir / "images" / "bench-trace.elf"
+    if traced.is_file():  # the trace buffer's cost in code (make trace): a Lab 1 image with and without it
+        plain = args.build_dir / "images" / "bench.elf"
+        t0 = symbol(plain, "__text_used") - symbol(plain, "__text_start")
+        t1 = symbol(traced, "__text_used") - symbol(traced, "__text_start")
+        print(f"with the trace buffer: .text {t1} for {t0} (bench-trace.elf against bench.elf, +{t1 - t0})")
     print(f"targets: .text <= {TEXT_TARGET} bytes, lines of code <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
     out = args.build_dir / "size.json"
     out.write_text(json.dumps({"image": image, "text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,

@@ -4,6 +4,7 @@
 // out, nothing else: r1-r3 as abi.h says.
 #include "kernel/channel.hpp"
 #include "kernel/registry.hpp"
+#include "kernel/trace.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm.hpp"
 #include "mv/abi.h"
@@ -14,13 +15,16 @@ namespace {
 // r1 handle, r2 buffer, r3 length; r1-r3 are left as they were.
 void hc_channel_send(Vcpu& vcpu) {
     vcpu.r(0) = static_cast<u32>(channel_send(*vcpu.vm, vcpu.r(1), vcpu.r(2), vcpu.r(3)));
+    trace::record(trace::Kind::channel_send, trace::index(&vcpu), vcpu.r(1), vcpu.r(0) == MV_OK ? vcpu.r(3) : vcpu.r(0));
 }
 
 // r1 handle, r2 buffer, r3 room; r1 out: the message's length (MV_OK, MV_TOO_BIG), else 0.
 void hc_channel_recv(Vcpu& vcpu) {
     u32 len = 0;
-    vcpu.r(0) = static_cast<u32>(channel_recv(*vcpu.vm, vcpu.r(1), vcpu.r(2), vcpu.r(3), len));
+    [[maybe_unused]] const u32 handle = vcpu.r(1);
+    vcpu.r(0) = static_cast<u32>(channel_recv(*vcpu.vm, handle, vcpu.r(2), vcpu.r(3), len));
     vcpu.r(1) = len;
+    trace::record(trace::Kind::channel_recv, trace::index(&vcpu), handle, vcpu.r(0) == MV_OK ? len : vcpu.r(0));
 }
 
 // r1 handle; r1 out flags, r2 messages waiting, r3 free slots (all 0 for a bad handle).

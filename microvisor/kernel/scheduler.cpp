@@ -13,6 +13,7 @@
 #include "kernel/run.hpp"
 #include "kernel/run_queues.hpp"
 #include "kernel/system.hpp"
+#include "kernel/trace.hpp"
 #include "kernel/vfp.hpp"
 #include "kernel/waiting.hpp"
 #include "kernel/waking.hpp"
@@ -25,6 +26,16 @@ u64 slice_end = 0;        // physical count at which the running vCPU's slice en
 u64 slice_ticks = 0;
 
 constexpr u32 CNTHP_ENABLE = 1u << 0;
+
+// Why the next switch happens, for a traced image's vcpu_switch events.
+#if MV_TRACE
+trace::Why why = trace::Why::start;
+void because(trace::Why w) { why = w; }
+trace::Why why_now() { return why; }
+#else
+inline void because(trace::Why) {}
+inline trace::Why why_now() { return trace::Why::start; }
+#endif
 
 u64 now() { return arch::read64<reg::CNTPCT>(); }
 
@@ -97,16 +108,19 @@ void run_start() {
 }
 
 void run_ready(Vcpu& v) {
+    because(trace::Why::start);
     run_queues.add(v);  // reschedule() loads its state when it runs
     changed = true;
 }
 
 void run_stop(Vcpu& v) {
+    because(trace::Why::stop);
     run_queues.remove(v);
     changed = true;
 }
 
 void run_wait(Vcpu& v, bool wfe) {
+    because(wfe ? trace::Why::yield : trace::Why::wait);
     if (wfe)
         vcpu_yield(v);  // no SEV tracking: a WFE gives the CPU away and comes back
     else if (virq() != nullptr && virq()->pending(v))
@@ -127,6 +141,7 @@ void run_wake(Vcpu& v) {
     }
     v.priority = own;
     run_queues.add(v);
+    because(trace::Why::wake);
     changed = true;
 }
 
@@ -138,11 +153,16 @@ void run_after_trap() {
 void reschedule() {
     Vcpu* next = run_queues.pick();
     Vcpu* running = running_vcpu();  // whose GuestContext is live in the hardware
+    [[maybe_unused]] u32 before = trace::index(running);
     if (running != nullptr && next != running) {
         save_context(*running);
         if (virq() != nullptr) virq()->leave(*running);
         forget_running();
         running = nullptr;
+    }
+    if (next == nullptr && before != trace::NONE) {
+        trace::record(trace::Kind::vcpu_switch, trace::NONE, before, static_cast<u32>(why_now()));
+        before = trace::NONE;
     }
     while (next == nullptr) {
         idle();
@@ -152,6 +172,7 @@ void reschedule() {
         restore_context(*next);
         if (virq() != nullptr) virq()->take(*next);
         switch_to(*next);  // now the running vCPU
+        trace::record(trace::Kind::vcpu_switch, trace::index(next), before, static_cast<u32>(why_now()));
         vfp_trap_update(*next);
         // A slice less what it overran the last one by (a long hypercall, say):
         // over time every vCPU gets its share, however long its traps take.
@@ -179,6 +200,8 @@ void run_irq() {
         u64 t = now();
         Vcpu* running = running_vcpu();
         bool slice_over = running != nullptr && t >= slice_end;
+        trace::record(trace::Kind::timer, trace::index(running), slice_over ? 1 : 0, 0);
+        if (slice_over) because(trace::Why::slice);
         on_hyp_timer(running, t, slice_over);
         if (slice_over) {
             running->overrun = t - slice_end;  // time in HYP past the slice's end is the vCPU's too

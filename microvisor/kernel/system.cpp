@@ -6,6 +6,7 @@
 #include "kernel/console.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/registry.hpp"
+#include "kernel/trace.hpp"
 #include "kernel/vm_memory.hpp"
 #include "arch/armv7/lpae.hpp"
 
@@ -96,6 +97,7 @@ void end_if_all_finished() {
         crashed = crashed || vm.state == VmState::crashed;
     }
     report_traps();
+    trace::dump();
     if (crashed) {
         kprintf("MV: system halted: a VM crashed\n");
         arch::exit_system(static_cast<int>(ExitStatus::vm_crashed));

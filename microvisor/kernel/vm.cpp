@@ -10,6 +10,7 @@
 #include "kernel/registry.hpp"
 #include "kernel/run.hpp"
 #include "kernel/system.hpp"
+#include "kernel/trace.hpp"
 #include "kernel/vcpu.hpp"
 #include "kernel/vm_memory.hpp"
 #include "lib/format.hpp"
@@ -51,6 +52,7 @@ void vm_start(Vm& vm, u64 epoch) {
 }
 
 void vm_power_off(Vm& vm) {
+    trace::record(trace::Kind::vm_stop, trace::index(vm.vcpus), vm.id(), 0);
     vm.state = VmState::powered_off;
     stop_vcpus(vm, VcpuState::stopped);
     kprintf("MV: VM %u (%s) powered off\n", vm.id(), vm.name());
@@ -71,6 +73,7 @@ void vm_reset(Vm& vm) {
 }
 
 void vm_crash(Vm& vm, const char* fmt, ...) {
+    trace::record(trace::Kind::vm_stop, trace::index(vm.vcpus), vm.id(), 1);
     vm.state = VmState::crashed;
     stop_vcpus(vm, VcpuState::stopped);
     kprintf("MV: VM %u (%s) crashed: ", vm.id(), vm.name());

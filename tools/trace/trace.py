@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""trace.py: `make trace SYSTEM=<name> [SELECTOR=<n>]`. Boots <name>-trace.elf
+(the system with the microvisor's trace buffer compiled in: kernel/trace.hpp),
+reads the events the microvisor prints when the system ends, and writes
+
+    <build>/trace/trace.json    Chrome trace-event format (Perfetto, chrome://tracing):
+                                one track per vCPU, its runs as slices, its traps,
+                                hypercalls, interrupts and channel calls as instants,
+                                an arrow from each interrupt's raise to its injection
+    <build>/trace/trace.svg     the same run as a timeline (tools/trace/plot.py)
+    <build>/trace/console.txt   the whole console
+
+Also a library: parse() and chrome() are what the tests use (autograder).
+The trace's format is kernel/trace.hpp's; only the microvisor can print it,
+since a guest's console lines always start "[<vm>] ".
+"""
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+KINDS = {1: "trap", 2: "hypercall", 3: "switch", 4: "raise", 5: "inject", 6: "eoi", 7: "timer",
+         8: "channel_send", 9: "channel_recv", 10: "stage2_fault", 11: "vm_stop"}
+WHY = {0: "start", 1: "slice", 2: "wait", 3: "wake", 4: "yield", 5: "stop"}
+SOURCE = {0: "line", 1: "device", 2: "timer"}
+EC = {0x00: "undefined", 0x01: "WFI/WFE", 0x03: "CP15", 0x04: "CP15 (64-bit)", 0x05: "CP14", 0x07: "VFP",
+      0x12: "HVC", 0x13: "SMC", 0x20: "prefetch abort", 0x24: "data abort"}
+NONE = 0xffff
+
+
+class TraceError(Exception):
+    pass
+
+
+def parse(console):
+    """The trace in a console: {"freq", "lost", "vcpus": {i: (vm, id)}, "events": [dict]}, times in us from
+    the first event. Raises TraceError if the console has no complete trace."""
+    lines = [l for l in console.splitlines() if l.startswith("MV-TRACE ")]
+    if not lines or not lines[0].startswith("MV-TRACE begin") or lines[-1] != "MV-TRACE end":
+        raise TraceError("no complete trace in the console (MV-TRACE begin ... end): was the image a -trace one, "
+                         "and did the system end (every VM off)?")
+    _, _, freq, kept, lost = lines[0].split()
+    freq, kept, lost = int(freq), int(kept), int(lost)
+    vcpus, events = {}, []
+    for l in lines[1:-1]:
+        f = l.split()
+        if f[1] == "vcpu":
+            vcpus[int(f[2])] = (f[3], int(f[4]))
+        elif f[1] == "e":
+            t, kind, vcpu, a, b = int(f[2], 16), int(f[3]), int(f[4], 16), int(f[5], 16), int(f[6], 16)
+            events.append({"t": t, "kind": KINDS.get(kind, f"kind{kind}"), "vcpu": vcpu, "a": a, "b": b})
+    if len(events) != kept:
+        raise TraceError(f"the trace says {kept} events but has {len(events)}")
+    t0 = events[0]["t"] if events else 0
+    for e in events:
+        e["us"] = (e["t"] - t0) * 1e6 / freq
+    return {"freq": freq, "lost": lost, "vcpus": vcpus, "events": events}
+
+
+def runs(trace):
+    """Each vCPU's stretches on the CPU: [(vcpu, start_us, end_us, why it came on)]."""
+    out, current, since, why = [], None, 0.0, ""
+    end = trace["events"][-1]["us"] if trace["events"] else 0.0
+    for e in trace["events"]:
+        if e["kind"] != "switch":
+            continue
+        if current is not None:
+            out.append((current, since, e["us"], why))
+        current = None if e["vcpu"] == NONE else e["vcpu"]
+        since, why = e["us"], WHY.get(e["b"], str(e["b"]))
+    if current is not None:
+        out.append((current, since, end, why))
+    return out
+
+
+def label(e):
+    k, a, b = e["kind"], e["a"], e["b"]
+    if k == "trap":
+        return f"trap {EC.get(a, hex(a))}"
+    if k == "hypercall":
+        return f"hvc {b:#x}"
+    if k in ("raise", "inject", "eoi"):
+        return f"{k} {a}" + (f" ({SOURCE.get(b, b)})" if k == "raise" else "")
+    if k == "timer":
+        return "HYP timer" + (": slice over" if a else "")
+    if k in ("channel_send", "channel_recv"):
+        return f"{k.replace('_', ' ')} {a}: {b:#x}"
+    if k == "stage2_fault":
+        return f"stage-2 fault at {b:#x}"
+    if k == "vm_stop":
+        return f"VM {a} " + ("crashed" if b else "powered off")
+    return k
+
+
+def chrome(trace):
+    """The trace as Chrome trace-event JSON (a dict with traceEvents)."""
+    ev = [{"name": "process_name", "ph": "M", "pid": 0, "args": {"name": "microvisor"}}]
+    for i, (vm, vid) in sorted(trace["vcpus"].items()):
+        ev.append({"name": "thread_name", "ph": "M", "pid": 0, "tid": i, "args": {"name": f"{vm} vCPU {vid}"}})
+        ev.append({"name": "thread_sort_index", "ph": "M", "pid": 0, "tid": i, "args": {"sort_index": i}})
+    for vcpu, start, end, why in runs(trace):
+        ev.append({"name": "run", "cat": "sched", "ph": "X", "pid": 0, "tid": vcpu, "ts": round(start, 3),
+                   "dur": round(end - start, 3), "args": {"because": why}})
+    raised = {}  # interrupt id -> the raise event's flow id, waiting for its injection
+    flow = 0
+    for e in trace["events"]:
+        if e["kind"] == "switch" or e["vcpu"] == NONE:
+            continue
+        ev.append({"name": label(e), "cat": e["kind"], "ph": "i", "s": "t", "pid": 0, "tid": e["vcpu"],
+                   "ts": round(e["us"], 3), "args": {"a": hex(e["a"]), "b": hex(e["b"])}})
+        if e["kind"] == "raise":
+            flow += 1
+            raised[e["a"]] = flow
+            ev.append({"name": f"irq {e['a']}", "cat": "virq", "ph": "s", "id": flow, "pid": 0, "tid": e["vcpu"],
+                       "ts": round(e["us"], 3)})
+        elif e["kind"] == "inject" and e["a"] in raised:
+            ev.append({"name": f"irq {e['a']}", "cat": "virq", "ph": "f", "bp": "e", "id": raised.pop(e["a"]),
+                       "pid": 0, "tid": e["vcpu"], "ts": round(e["us"], 3)})
+    return {"traceEvents": ev, "displayTimeUnit": "ms",
+            "otherData": {"counter_hz": trace["freq"], "events_lost": trace["lost"]}}
+
+
+def longest_wait(trace, vcpu, since_us=0.0):
+    """The longest stretch after since_us in which vcpu did not run: (start_us, end_us), for a grader's message."""
+    ends = [(s, e) for v, s, e, _ in runs(trace) if v == vcpu and e >= since_us]
+    best, last = (0.0, 0.0), since_us
+    for s, e in ends:
+        if s - last > best[1] - best[0]:
+            best = (last, s)
+        last = e
+    return best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build-dir", required=True, type=Path)
+    ap.add_argument("--system", required=True)
+    ap.add_argument("--selector", default="0")
+    ap.add_argument("--timeout", default="120")
+    args = ap.parse_args()
+    build = args.build_dir.resolve()
+    top = Path(__file__).resolve().parents[2]
+    if not (top / "systems" / f"{args.system}.toml").is_file():
+        sys.exit(f"make trace: no systems/{args.system}.toml")
+    built = subprocess.run(["cmake", "--build", str(build / "cross"), "--target", f"system-{args.system}-trace"],
+                           capture_output=True, text=True)
+    image = build / "images" / f"{args.system}-trace.elf"
+    if built.returncode != 0 or not image.is_file():
+        sys.exit(f"make trace: could not build {image}:\n{built.stdout[-2000:]}{built.stderr[-2000:]}")
+    out = build / "trace"
+    out.mkdir(exist_ok=True)
+    run = subprocess.run([str(build / "autograder" / "harness" / "mv-run"), "--quiet", "--timeout", args.timeout,
+                          "--selector", args.selector, str(image)], capture_output=True, text=True, errors="replace")
+    console = run.stdout + run.stderr
+    (out / "console.txt").write_text(console)
+    try:
+        trace = parse(console)
+    except TraceError as e:
+        tail = "\n".join(console.splitlines()[-15:])
+        sys.exit(f"make trace: {e} (mv-run status {run.returncode}); the console's end:\n{tail}")
+    (out / "trace.json").write_text(json.dumps(chrome(trace)) + "\n")
+    print(f"make trace: {args.system} (selector {args.selector}): {len(trace['events'])} events"
+          + (f", {trace['lost']} older ones lost (the ring holds the last {len(trace['events'])})" if trace["lost"] else "")
+          + f"; status {run.returncode}")
+    print(f"make trace: wrote {out / 'trace.json'} (open it in https://ui.perfetto.dev or chrome://tracing)")
+    plot = top / "tools" / "trace" / "plot.py"
+    p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")],
+                       capture_output=True, text=True)
+    print(p.stdout.strip() or f"make trace: no SVG: {p.stderr.strip()[-300:]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

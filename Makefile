@@ -13,7 +13,8 @@
 #   make handout              the student edition, into build/handout
 #   make trace SYSTEM=x       run x with the microvisor's trace buffer: <build>/trace/trace.json
 #                             (Perfetto, chrome://tracing) and trace.svg, a timeline
-#   make bench / make size    measurements
+#   make bench / make size    measurements; make bench also plots its figures (build/default/bench.svg)
+#   make bench-figure         the book's copy of that plot (book/figures/bench.svg), from the last run
 #   make bench-linux          Debian's Linux natively, on the microvisor and as dom0 on Xen 4.17: boot,
 #                             hackbench, cyclictest, iperf3; a table, JSON and a plot (RUNS=<n>, default 5)
 #   make bench-linux-figure   the book's copy of that plot (book/figures/bench-linux.svg), from the last run
@@ -31,8 +32,8 @@ JOBS ?= 2
 FUZZ_SECONDS ?= 600
 RUNS ?= 5
 
-.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit trace bench bench-linux bench-linux-figure size fuzz mutants \
-        clean compile_commands.json
+.PHONY: all deps build images qemu qemu-gdb gdb grade test book handout gradescope catchup-kit trace bench bench-figure \
+        bench-linux bench-linux-figure size fuzz mutants clean compile_commands.json
 
 all: build
 
@@ -90,10 +91,18 @@ gradescope: deps
 catchup-kit: deps
 	@tools/catchup-kit.sh "$(LAB)" build/catchup
 
+# The plots need Debian's matplotlib (/usr/bin/python3); without it, the table and the JSON only.
+PLOT = /usr/bin/python3 tools/plot-bench.py $(BUILD)/bench.json
+
 bench: build
 	@tools/bench.py --build-dir $(BUILD)
+	@if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then $(PLOT) $(BUILD)/bench.svg; \
+	 else echo "bench: no plot: Debian's python3-matplotlib is not installed (make deps)"; fi
 
-# The plot needs Debian's matplotlib (/usr/bin/python3); without it, the table and the JSON only.
+bench-figure:
+	@[ -f $(BUILD)/bench.json ] || { echo "make bench-figure: run make bench first" >&2; exit 2; }
+	@$(PLOT) book/figures/bench.svg
+
 PLOT_LINUX = /usr/bin/python3 tools/linux/plot-bench-linux.py $(BUILD)/bench-linux.json
 
 trace: build

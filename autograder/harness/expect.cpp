@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // GoogleTest predicates over a Run, with failure messages written for students.
 #include "mvtest.hpp"
+#include "trace_hint.hpp"
 
 #include <iomanip>
 #include <sstream>
@@ -90,6 +91,7 @@ std::string context(const Run& run) {
     for (std::string line; std::getline(lines, line);)
         o << "  | " << line.substr(0, kLineChars) << (line.size() > kLineChars ? " ..." : "") << "\n";
     if (tail.empty()) o << "  (nothing)\n";
+    if (run.error.empty()) o << trace_hint(run.system, run.selector, run.timeout_s);
     return o.str();
 }
 

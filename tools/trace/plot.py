@@ -50,7 +50,7 @@ def main():
         return lo <= ts <= hi
 
     plt.rcParams.update({"svg.hashsalt": "trace", "svg.fonttype": "none", "font.size": 8})
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(tids) + 1.3))
+    fig, ax = plt.subplots(figsize=(7.5, 0.8 * len(tids) + 1.6))
     row = {tid: len(tids) - 1 - k for k, tid in enumerate(tids)}
     for e in events:
         if e.get("ph") == "X" and e["tid"] in row and e["ts"] + e["dur"] >= lo and e["ts"] <= hi:
@@ -58,24 +58,29 @@ def main():
             ax.broken_barh([(s / 1000, (f - s) / 1000)], (row[e["tid"]] - 0.3, 0.6), color="#c6dbef",
                            edgecolor="#3182bd", linewidth=0.5)
     seen = set()
+    # Each kind of event in a lane of its own above the run bars, so that marks at one moment do not hide each other.
+    present = [c for c in MARKS if any(e.get("ph") == "i" and e.get("cat") == c and inside(e["ts"]) for e in events)]
+    lane = {c: 0.38 + 0.5 * k / max(len(present), 1) for k, c in enumerate(present)}
     for cat, (marker, colour, legend) in MARKS.items():
         xs = [e["ts"] / 1000 for e in events if e.get("ph") == "i" and e.get("cat") == cat and inside(e["ts"])]
-        ys = [row[e["tid"]] + 0.38 for e in events if e.get("ph") == "i" and e.get("cat") == cat and inside(e["ts"])]
+        ys = [row[e["tid"]] + lane.get(cat, 0.38) for e in events
+              if e.get("ph") == "i" and e.get("cat") == cat and inside(e["ts"])]
         if xs:
             ax.scatter(xs, ys, marker=marker, s=14, color=colour, label=legend, linewidths=0.8, zorder=3)
             seen.add(cat)
     ax.set_yticks(range(len(tids)))
     ax.set_yticklabels([names[t] for t in reversed(tids)])
-    ax.set_ylim(-0.6, len(tids) - 0.2)
+    ax.set_ylim(-0.5, len(tids) - 0.05)
     ax.set_xlim(lo / 1000, hi / 1000)
     ax.set_xlabel("virtual time (ms): bars are where each vCPU ran")
     if args.title:
         ax.set_title(args.title)
     if seen:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=5, frameon=False, fontsize=7)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45 / (0.8 * len(tids) + 1.6) * 3), ncol=5,
+                  frameon=False, fontsize=7)
     ax.grid(axis="x", linewidth=0.3)
     fig.tight_layout()
-    fig.savefig(args.out, metadata={"Date": None})
+    fig.savefig(args.out, metadata={"Date": None}, bbox_inches="tight")
     print(f"make trace: wrote {args.out}")
 
 

@@ -95,9 +95,7 @@ catchup-kit: deps
 PLOT = /usr/bin/python3 tools/plot-bench.py $(BUILD)/bench.json
 
 bench: build
-	@cmake --build $(BUILD)/cross --target system-bench-switch-trace system-bench-virq-trace system-bench-chan-trace \
-	    >/dev/null || echo "bench: the traced images did not build: only the untraced figures follow"
-	@tools/bench.py --build-dir $(BUILD)
+	@tools/bench.py --build-dir $(BUILD) --build-traced
 	@if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then $(PLOT) $(BUILD)/bench.svg; \
 	 else echo "bench: no plot: Debian's python3-matplotlib is not installed (make deps)"; fi
 

@@ -67,6 +67,11 @@ def symbol(elf, name):
     sys.exit(f"size: {elf} has no symbol {name} (microvisor/arch/armv7/microvisor.ld defines it)")
 
 
+def text_used(elf):
+    """.text ends on a page boundary (the HYP map's permissions): the code used ends at __text_used."""
+    return symbol(elf, "__text_used") - symbol(elf, "__text_start")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", default="build/default", type=Path)
@@ -76,7 +81,7 @@ def main():
     elf = args.build_dir / "images" / f"{image}.elf"
     s = sections(elf)
     # .text and .rodata end on page boundaries (the HYP map's permissions): count what is used.
-    text = symbol(elf, "__text_used") - symbol(elf, "__text_start")
+    text = text_used(elf)
     rodata = symbol(elf, "__rodata_used") - (symbol(elf, "__text_end"))
     data = s.get(".data", 0) + s.get(".init_array", 0)
     bss = s.get(".bss", 0)
@@ -95,16 +100,16 @@ def main():
     for name, value in [(".text", text), (".rodata", rodata), (".data", data), (".bss", bss)]:
         print(f"{name:<14}{value:>10}")
     print(f"lines: {total} in {files} files ({code} without blank lines and comments)")
-    traced = args.build_dir / "images" / "bench-trace.elf"
-    if traced.is_file():  # the trace buffer's cost in code (make trace): a Lab 1 image with and without it
-        plain = args.build_dir / "images" / "bench.elf"
-        t0 = symbol(plain, "__text_used") - symbol(plain, "__text_start")
-        t1 = symbol(traced, "__text_used") - symbol(traced, "__text_start")
-        print(f"with the trace buffer: .text {t1} for {t0} (bench-trace.elf against bench.elf, +{t1 - t0})")
+    traced = {}
+    if (args.build_dir / "images" / "bench-trace.elf").is_file():  # the trace buffer's cost in code (make trace)
+        traced = {"image": "bench", "text": text_used(args.build_dir / "images" / "bench.elf"),
+                  "text_traced": text_used(args.build_dir / "images" / "bench-trace.elf")}
+        print(f"with the trace buffer: .text {traced['text_traced']} for {traced['text']} "
+              f"(bench-trace.elf against bench.elf, +{traced['text_traced'] - traced['text']})")
     print(f"targets: .text <= {TEXT_TARGET} bytes, lines of code <= {LINES_TARGET} (OKL4 2010: 9.8 KLOC, ~35 KiB)")
     out = args.build_dir / "size.json"
     out.write_text(json.dumps({"image": image, "text": text, "rodata": rodata, "data": data, "bss": bss, "lines": total,
-                               "code_lines": code, "files": files}, indent=2) + "\n")
+                               "code_lines": code, "files": files, "trace_buffer": traced}, indent=2) + "\n")
     print(f"written: {out}")
     if args.check and (text > TEXT_TARGET or code > LINES_TARGET):
         print("size: over target")

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: MIT
 // A trap from the guest enters the kernel here (from mv_hyp_trap, and from the host fuzzer).
 #include "kernel/trap.hpp"
+
+#include "arch.hpp"
 #include "kernel/trace.hpp"
 #include "kernel/vcpu.hpp"
-
-#if MV_TRACE
-#include "arch.hpp"
-#endif
 
 namespace mv {
 

@@ -40,7 +40,6 @@ Vcpu* live = nullptr;
 
 u32 list_registers() { return (arch::gich_read(gich::VTR) & gich::VTR_LISTREGS_MASK) + 1; }
 
-// The virtual CPU interface holds nobody's interrupts.
 #if MV_TRACE
 // A traced image's view of the list registers: the interrupts they held, and
 // which were pending, when it last looked. An interrupt that was there and is
@@ -84,6 +83,7 @@ inline void trace_lrs(const Vcpu&) {}
 inline void trace_seed() {}
 #endif
 
+// The virtual CPU interface holds nobody's interrupts.
 void clear_gich() {
     arch::gich_write(gich::HCR, 0);
     arch::gich_write(gich::APR, 0);

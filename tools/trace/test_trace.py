@@ -10,7 +10,6 @@ the trace shows, and where the console is saved (<build>/trace/test-<check>.txt)
 """
 import argparse
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,15 +21,14 @@ def boot(build, system, selector, name):
     image = build / "images" / f"{system}-trace.elf"
     if not image.is_file():
         sys.exit(f"FAIL: {image} is missing (systems/CMakeLists.txt: MV_TRACED_SYSTEMS builds it)")
-    out = subprocess.run([str(build / "autograder" / "harness" / "mv-run"), "--quiet", "--timeout", "60",
-                          "--selector", str(selector), str(image)], capture_output=True, text=True, errors="replace")
+    console, status = T.boot(build, system, selector, 60)
     (build / "trace").mkdir(exist_ok=True)
     log = build / "trace" / f"test-{name}.txt"
-    log.write_text(out.stdout + out.stderr)
-    if out.returncode != 0:
-        sys.exit(f"FAIL: {system} (selector {selector}) ended with status {out.returncode}, expected 0; console: {log}")
+    log.write_text(console)
+    if status != 0:
+        sys.exit(f"FAIL: {system} (selector {selector}) ended with status {status}, expected 0; console: {log}")
     try:
-        return T.parse(out.stdout), log
+        return T.parse(console), log
     except T.TraceError as e:
         sys.exit(f"FAIL: {e}; console: {log}")
 

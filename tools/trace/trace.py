@@ -123,15 +123,12 @@ def chrome(trace):
             "otherData": {"counter_hz": trace["freq"], "events_lost": trace["lost"]}}
 
 
-def longest_wait(trace, vcpu, since_us=0.0):
-    """The longest stretch after since_us in which vcpu did not run: (start_us, end_us), for a grader's message."""
-    ends = [(s, e) for v, s, e, _ in runs(trace) if v == vcpu and e >= since_us]
-    best, last = (0.0, 0.0), since_us
-    for s, e in ends:
-        if s - last > best[1] - best[0]:
-            best = (last, s)
-        last = e
-    return best
+def boot(build, system, selector, timeout="120"):
+    """Boot <system>-trace.elf with mv-run: (its console, mv-run's status). The image must exist."""
+    image = build / "images" / f"{system}-trace.elf"
+    run = subprocess.run([str(build / "autograder" / "harness" / "mv-run"), "--quiet", "--timeout", str(timeout),
+                          "--selector", str(selector), str(image)], capture_output=True, text=True, errors="replace")
+    return run.stdout + run.stderr, run.returncode
 
 
 def main():
@@ -152,19 +149,17 @@ def main():
         sys.exit(f"make trace: could not build {image}:\n{built.stdout[-2000:]}{built.stderr[-2000:]}")
     out = build / "trace"
     out.mkdir(exist_ok=True)
-    run = subprocess.run([str(build / "autograder" / "harness" / "mv-run"), "--quiet", "--timeout", args.timeout,
-                          "--selector", args.selector, str(image)], capture_output=True, text=True, errors="replace")
-    console = run.stdout + run.stderr
+    console, status = boot(build, args.system, args.selector, args.timeout)
     (out / "console.txt").write_text(console)
     try:
         trace = parse(console)
     except TraceError as e:
         tail = "\n".join(console.splitlines()[-15:])
-        sys.exit(f"make trace: {e} (mv-run status {run.returncode}); the console's end:\n{tail}")
+        sys.exit(f"make trace: {e} (mv-run status {status}); the console's end:\n{tail}")
     (out / "trace.json").write_text(json.dumps(chrome(trace)) + "\n")
     print(f"make trace: {args.system} (selector {args.selector}): {len(trace['events'])} events"
           + (f", {trace['lost']} older ones lost (the ring holds the last {len(trace['events'])})" if trace["lost"] else "")
-          + f"; status {run.returncode}")
+          + f"; status {status}")
     print(f"make trace: wrote {out / 'trace.json'} (open it in https://ui.perfetto.dev or chrome://tracing)")
     plot = top / "tools" / "trace" / "plot.py"
     p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")],

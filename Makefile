@@ -13,6 +13,7 @@
 #   make handout              the student edition, into build/handout
 #   make trace SYSTEM=x       run x with the microvisor's trace buffer: <build>/trace/trace.json
 #                             (Perfetto, chrome://tracing) and trace.svg, a timeline
+#                             (FROM=<ms> TO=<ms> its window, KINDS=raise,inject,... its marks)
 #   make bench / make size    measurements; make bench also plots its figures (build/default/bench.svg)
 #   make bench-figure         the book's copy of that plot (book/figures/bench.svg), from the last run
 #   make bench-linux          Debian's Linux natively, on the microvisor and as dom0 on Xen 4.17: boot,
@@ -23,6 +24,9 @@
 SHELL := /bin/bash
 SYSTEM ?=
 SELECTOR ?=
+FROM ?=
+TO ?=
+KINDS ?=
 CATCHUP ?=
 LAB ?=
 SOLUTION ?= student
@@ -107,7 +111,8 @@ PLOT_LINUX = /usr/bin/python3 tools/linux/plot-bench-linux.py $(BUILD)/bench-lin
 
 trace: build
 	@[ -n "$(SYSTEM)" ] || { echo "make trace: which system? make trace SYSTEM=lab2-fair SELECTOR=1" >&2; exit 2; }
-	@python3 tools/trace/trace.py --build-dir $(BUILD) --system "$(SYSTEM)" --selector "$(or $(SELECTOR),0)"
+	@python3 tools/trace/trace.py --build-dir $(BUILD) --system "$(SYSTEM)" --selector "$(or $(SELECTOR),0)" \
+	    --from "$(FROM)" --to "$(TO)" --kinds "$(KINDS)"
 
 bench-linux: build
 	@python3 tools/linux/bench-linux.py --build-dir $(BUILD) --runs $(RUNS)

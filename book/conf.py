@@ -2,6 +2,9 @@
 # Sphinx configuration of the course book. Build with book/build.sh, which
 # runs Doxygen first and passes the XML location in MV_DOXYGEN_XML.
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "_ext"))
 
 project = "Microvisor Course Edition"
 author = "The Microvisor Course Edition authors"
@@ -11,10 +14,11 @@ release = "labs 1-5 edition"
 extensions = [
     "sphinx.ext.graphviz",
     "breathe",
+    "trace_figure",  # _ext/trace_figure.py: figures drawn from traced runs of the reference
 ]
 
 # Sources: everything under book/ except build output.
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_ext", "Thumbs.db", ".DS_Store"]
 root_doc = "index"
 numfig = True
 numfig_format = {"figure": "Figure %s", "table": "Table %s", "code-block": "Listing %s"}

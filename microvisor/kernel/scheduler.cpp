@@ -201,7 +201,7 @@ void run_irq() {
         Vcpu* running = running_vcpu();
         bool slice_over = running != nullptr && t >= slice_end;
         trace::record(trace::Kind::timer, trace::index(running), slice_over ? 1 : 0, 0);
-        if (slice_over) because(trace::Why::slice);
+        because(slice_over ? trace::Why::slice : trace::Why::wake);  // else a blocked or waived vCPU's deadline
         on_hyp_timer(running, t, slice_over);
         if (slice_over) {
             running->overrun = t - slice_end;  // time in HYP past the slice's end is the vCPU's too

@@ -23,7 +23,7 @@ struct Event {
 };
 static_assert(sizeof(Event) == 24);
 
-constexpr u32 CAPACITY = 8192;  // a power of two: the index wraps with a mask
+constexpr u32 CAPACITY = 65536;  // a power of two: the index wraps with a mask (1.5 MiB: a Linux boot fits)
 Event ring[CAPACITY];
 u32 next = 0;  // events recorded so far; the ring holds the last CAPACITY
 

@@ -22,9 +22,9 @@ enum class Kind : u8 {
     trap = 1,          ///< a = exception class, b = HSR
     hypercall = 2,     ///< a = 0, b = function ID (r0)
     vcpu_switch = 3,   ///< vcpu = the one switched to (NONE: idle), a = the one before (NONE), b = Why
-    virq_raise = 4,    ///< vcpu = a vCPU of the target VM, a = interrupt ID, b = Source
-    virq_inject = 5,   ///< vcpu = target, a = interrupt ID (in a list register)
-    virq_eoi = 6,      ///< vcpu = the guest, a = interrupt ID (its list register emptied)
+    virq_raise = 4,    ///< vcpu = a vCPU of the target VM (an SGI's: its target), a = interrupt ID, b = Source
+    virq_inject = 5,   ///< vcpu = target, a = interrupt ID: written to a list register, pending (vdev/vgic.cpp)
+    virq_eoi = 6,      ///< vcpu = the guest, a = interrupt ID: its list register came back ended (vdev/vgic.cpp)
     timer = 7,         ///< the HYP timer: vcpu = the running one, a = 1 if its slice is over
     channel_send = 8,  ///< a = channel handle, b = result (bytes sent, or an error)
     channel_recv = 9,  ///< a = channel handle, b = result
@@ -36,7 +36,7 @@ enum class Kind : u8 {
 enum class Why : u32 { start = 0, slice = 1, wait = 2, wake = 3, yield = 4, stop = 5 };
 
 /// Where a raised interrupt came from (virq_raise's b).
-enum class Source : u32 { line = 0, device = 1, timer = 2 };
+enum class Source : u32 { line = 0, device = 1, timer = 2, sgi = 3, gicd = 4 };  // gicd: a guest's ISPENDR write
 
 inline constexpr u32 NONE = 0xffff;
 

@@ -40,49 +40,6 @@ Vcpu* live = nullptr;
 
 u32 list_registers() { return (arch::gich_read(gich::VTR) & gich::VTR_LISTREGS_MASK) + 1; }
 
-#if MV_TRACE
-// A traced image's view of the list registers: the interrupts they held, and
-// which were pending, when it last looked. An interrupt that was there and is
-// gone, the guest ended (virq_eoi); one newly pending was injected (virq_inject).
-struct LrView {
-    u16 id[gich::MAX_LRS];
-    bool pending[gich::MAX_LRS];
-    u32 n = 0;
-} seen;
-
-LrView look() {
-    LrView now;
-    for (u32 i = 0, n = list_registers(); i < n; ++i) {
-        u32 lr = arch::gich_read(gich::LR0 + 4 * i);
-        if ((lr & (gich::LR_PENDING | gich::LR_ACTIVE)) == 0) continue;
-        now.id[now.n] = static_cast<u16>(lr & gich::LR_ID_MASK);
-        now.pending[now.n++] = (lr & gich::LR_PENDING) != 0;
-    }
-    return now;
-}
-
-bool holds(const LrView& view, u32 id, bool pending_only) {
-    for (u32 k = 0; k < view.n; ++k)
-        if (view.id[k] == id && (!pending_only || view.pending[k])) return true;
-    return false;
-}
-
-void trace_lrs(const Vcpu& v) {
-    LrView now = look();
-    for (u32 k = 0; k < seen.n; ++k)
-        if (!holds(now, seen.id[k], false)) trace::record(trace::Kind::virq_eoi, trace::index(&v), seen.id[k], 0);
-    for (u32 k = 0; k < now.n; ++k)
-        if (now.pending[k] && !holds(seen, now.id[k], true))
-            trace::record(trace::Kind::virq_inject, trace::index(&v), now.id[k], 0);
-    seen = now;
-}
-
-void trace_seed() { seen = look(); }
-#else
-inline void trace_lrs(const Vcpu&) {}
-inline void trace_seed() {}
-#endif
-
 // The virtual CPU interface holds nobody's interrupts.
 void clear_gich() {
     arch::gich_write(gich::HCR, 0);
@@ -111,6 +68,7 @@ void boot() {
 
 void vm_started(Vm& vm) {
     vm.vgic.reset(vm.config->vcpus);
+    vm.vgic.trace_as(trace::index(vm.vcpus));
     vm.vgic.forward(TIMER, TIMER);
     for (u32 k = 0; k < vm.config->nirqs; ++k) {
         u32 id = vm.config->irqs[k];
@@ -134,8 +92,8 @@ void vm_started(Vm& vm) {
 // Out of line: the fast path of enter() stays a compare and a return.
 [[gnu::noinline]] void refill(Vcpu& v) {
     virq_sync();
+    v.vm->vgic.trace_flush(v.id);
     vgic_flush(v);
-    trace_lrs(v);
     live = &v;
 }
 
@@ -144,7 +102,6 @@ void enter(Vcpu& v) {
 }
 
 void leave(Vcpu& v) {
-    trace_lrs(v);
     virq_sync();
     vgic_save(v);
     v.vgic.timer_active = gic::active(TIMER);
@@ -153,7 +110,6 @@ void leave(Vcpu& v) {
 
 void take(Vcpu& v) {
     vgic_restore(v);
-    trace_seed();
     if (v.vgic.timer_active) gic::set_active(TIMER, true);  // its guest still owes the EOI
 }
 
@@ -237,7 +193,6 @@ bool inject_now(Vcpu& v, u32 id) {
     arch::gich_write(gich::LR0 + 4 * i, x.id | u32{x.priority} >> 3 << gich::LR_PRIORITY_SHIFT |
                                             (x.group1 ? gich::LR_GRP1 : 0) | gich::LR_PENDING | gich::LR_HW |
                                             u32{x.phys} << gich::LR_PHYS_SHIFT);
-    trace_lrs(v);
     return true;
 }
 
@@ -267,7 +222,6 @@ bool on_maintenance(u32) {
 namespace {
 
 [[gnu::noinline]] void sync_live() {  // out of line: virq_sync() with nothing to do is a compare
-    trace_lrs(*live);
     vgic_sync(*live);
     live = nullptr;
 }

@@ -96,7 +96,11 @@ void Vgic::write_bits(u32 cpu, u32 offset, u32 v) {
     case IGROUPR: w.group = v; break;
     case ISENABLER: w.enabled |= v; break;
     case ICENABLER: w.enabled &= ~v; break;
-    case ISPENDR: w.latch |= v; break;
+    case ISPENDR:
+        w.latch |= v;
+        for (u32 bits = v; bits != 0; bits &= bits - 1)
+            trace_raise(cpu, 32 * n + static_cast<u32>(__builtin_ctz(bits)), trace::Source::gicd);
+        break;
     case ICPENDR: w.latch &= ~v; break;  // a level-sensitive line still high keeps it pending
     case ISACTIVER: w.active |= v; break;
     default: w.active &= ~v; break;
@@ -155,8 +159,11 @@ void Vgic::send_sgi(u32 cpu, u32 value) {
     default: return;                                               // reserved
     }
     u32 sgi = value & SGIR_ID_MASK;
-    for (u32 t = 0; t < ncpus_; ++t)
-        if ((targets & (1u << t)) != 0) set_sgi_sources(t, sgi, static_cast<u8>(bank_[t].sgi_sources[sgi] | (1u << cpu)));
+    for (u32 t = 0; t < ncpus_; ++t) {
+        if ((targets & (1u << t)) == 0) continue;
+        trace_raise(t, sgi, trace::Source::sgi);
+        set_sgi_sources(t, sgi, static_cast<u8>(bank_[t].sgi_sources[sgi] | (1u << cpu)));
+    }
 }
 
 void Vgic::set_sgi_sources(u32 cpu, u32 sgi, u8 sources) {
@@ -223,6 +230,7 @@ bool Vgic::inject(u32 cpu, u32 id, Virq& out) {
         ((w.pending() | w.active | w.moved) & b) != 0)
         return false;
     w.moved |= b;  // raised and moved at once: from_lr() brings it back if not taken
+    trace_inject(cpu, id, false);
     out = Virq{};
     out.id = id;
     out.priority = id < VGIC_PRIVATE ? bank_[cpu].priority[id] : spi_priority_[id - 32];
@@ -264,6 +272,7 @@ Virq Vgic::virq(u32 cpu, u32 id) const {
 
 void Vgic::to_lr(u32 cpu, const Virq& v) {
     if (!v.pending) return;
+    trace_inject(cpu, v.id, true);
     if (v.id < VGIC_SGIS)
         return set_sgi_sources(cpu, v.id, static_cast<u8>(bank_[cpu].sgi_sources[v.id] & ~(1u << v.source)));
     IrqWord& w = word(cpu, v.id);
@@ -273,6 +282,7 @@ void Vgic::to_lr(u32 cpu, const Virq& v) {
 
 void Vgic::from_lr(u32 cpu, u32 id, u32 source, bool pending, bool active) {
     if (id >= VGIC_IRQS) return;
+    trace_from_lr(cpu, id, pending, active);
     IrqWord& w = word(cpu, id);
     w.active = active ? w.active | bit(id) : w.active & ~bit(id);
     if (id >= VGIC_PRIVATE) spi_owner_[id - 32] = active ? static_cast<u8>(cpu + 1) : 0;

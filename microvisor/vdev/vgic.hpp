@@ -9,6 +9,7 @@
 // and 64 shared ones (SPIs 32-95): GICD_TYPER.ITLinesNumber = 2.
 #pragma once
 
+#include "kernel/trace.hpp"
 #include "lib/types.hpp"
 
 namespace mv {
@@ -97,6 +98,19 @@ public:
 
     u32 ncpus() const { return ncpus_; }
 
+    /// A traced image (kernel/trace.hpp): vCPU `cpu` of this distributor is
+    /// vCPU `first + cpu` of the trace. Nothing in any other image.
+#if MV_TRACE
+    void trace_as(u32 first) { trace_first_ = static_cast<u16>(first); }
+    /// A traced image: vgic_flush() of vCPU `cpu` begins (kernel/virq.cpp).
+    void trace_flush(u32 cpu) {
+        for (u32 w = 0; w < VGIC_WORDS; ++w) before_[w] = in_lr_[cpu][w], in_lr_[cpu][w] = 0;
+    }
+#else
+    void trace_as(u32) {}
+    void trace_flush(u32) {}
+#endif
+
 private:
     IrqWord& word(u32 cpu, u32 id) { return id < VGIC_PRIVATE ? bank_[cpu].bits : spi_[id / 32 - 1]; }
     const IrqWord& word(u32 cpu, u32 id) const { return id < VGIC_PRIVATE ? bank_[cpu].bits : spi_[id / 32 - 1]; }
@@ -130,6 +144,32 @@ private:
     u8 spi_owner_[VGIC_IRQS - 32] = {};     ///< an active SPI: 1 + the vCPU it is active on, else 0
     u32 targeting_[VGIC_MAX_VCPUS][VGIC_WORDS - 1] = {};  ///< the SPIs whose ITARGETSR names each vCPU
     u16 phys_[VGIC_IRQS] = {};              ///< forwarded interrupts: the physical ID
+#if MV_TRACE
+    // A traced image's events: an interrupt that enters a list register it
+    // was not in at the flush before (virq_inject: a lazy sync's re-flush is
+    // no new injection, an eviction's return is), and a list register that
+    // comes back ended (virq_eoi).
+    u16 trace_first_ = trace::NONE;                  ///< trace_as()
+    u32 in_lr_[VGIC_MAX_VCPUS][VGIC_WORDS] = {};     ///< pending in a list register at the last flush, not taken
+    u32 before_[VGIC_WORDS] = {};                    ///< in_lr_ of the vCPU being flushed, before the flush
+    void trace_inject(u32 cpu, u32 id, bool flushing) {
+        u32 b = 1u << id % 32, was = flushing ? before_[id / 32] : in_lr_[cpu][id / 32];
+        in_lr_[cpu][id / 32] |= b;
+        if ((was & b) == 0) trace::record(trace::Kind::virq_inject, trace_first_ + cpu, id, 0);
+    }
+    void trace_from_lr(u32 cpu, u32 id, bool pending, bool active) {
+        if (pending) return;
+        in_lr_[cpu][id / 32] &= ~(1u << id % 32);  // taken: its next raise is injected anew
+        if (!active) trace::record(trace::Kind::virq_eoi, trace_first_ + cpu, id, 0);
+    }
+    void trace_raise(u32 cpu, u32 id, trace::Source source) const {
+        trace::record(trace::Kind::virq_raise, trace_first_ + cpu, id, static_cast<u32>(source));
+    }
+#else
+    void trace_inject(u32, u32, bool) {}
+    void trace_from_lr(u32, u32, bool, bool) {}
+    void trace_raise(u32, u32, trace::Source) const {}
+#endif
 };
 
 }  // namespace mv

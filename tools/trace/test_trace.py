@@ -114,8 +114,14 @@ def chrome_json(build):
     if unmatched:
         fail(f"flow arrows that do not start with 's' or have more than one end: ids {unmatched[:5]}", log)
     named = {e["tid"] for e in ev if e.get("name") == "thread_name"}
-    if named != set(t["vcpus"]):
-        fail(f"expected a named track per vCPU {sorted(t['vcpus'])}, saw {sorted(named)}", log)
+    idle = any(e["vcpu"] == T.NONE and e["kind"] != "switch" for e in t["events"])
+    tracks = set(t["vcpus"]) | ({T.NONE} if idle else set())
+    if named != tracks:
+        fail(f"expected a named track per vCPU {sorted(t['vcpus'])}" + (f" and the idle one {T.NONE:#x}" if idle else "")
+             + f", saw {sorted(named)}", log)
+    unnamed = sorted({e["tid"] for e in ev if e.get("ph") in ("X", "i")} - named)
+    if unnamed:
+        fail(f"events on tracks with no name: {unnamed}", log)
     kinds = {e["kind"] for e in t["events"]}
     for k in ("switch", "hypercall", "channel_send", "channel_recv", "vm_stop"):
         if k not in kinds:

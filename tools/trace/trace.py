@@ -25,7 +25,7 @@ from pathlib import Path
 KINDS = {1: "trap", 2: "hypercall", 3: "switch", 4: "raise", 5: "inject", 6: "eoi", 7: "timer",
          8: "channel_send", 9: "channel_recv", 10: "stage2_fault", 11: "vm_stop"}
 WHY = {0: "start", 1: "slice", 2: "wait", 3: "wake", 4: "yield", 5: "stop"}
-SOURCE = {0: "line", 1: "device", 2: "timer"}
+SOURCE = {0: "line", 1: "device", 2: "timer", 3: "SGI", 4: "GICD_ISPENDR"}
 EC = {0x00: "undefined", 0x01: "WFI/WFE", 0x03: "CP15", 0x04: "CP15 (64-bit)", 0x05: "CP14", 0x07: "VFP",
       0x12: "HVC", 0x13: "SMC", 0x20: "prefetch abort", 0x24: "data abort"}
 NONE = 0xffff
@@ -101,26 +101,30 @@ def chrome(trace):
     for i, (vm, vid) in sorted(trace["vcpus"].items()):
         ev.append({"name": "thread_name", "ph": "M", "pid": 0, "tid": i, "args": {"name": f"{vm} vCPU {vid}"}})
         ev.append({"name": "thread_sort_index", "ph": "M", "pid": 0, "tid": i, "args": {"sort_index": i}})
+    if any(e["vcpu"] == NONE and e["kind"] != "switch" for e in trace["events"]):  # the HYP timer while idle
+        ev.append({"name": "thread_name", "ph": "M", "pid": 0, "tid": NONE, "args": {"name": "idle (no vCPU)"}})
+        ev.append({"name": "thread_sort_index", "ph": "M", "pid": 0, "tid": NONE, "args": {"sort_index": NONE}})
     for vcpu, start, end, why in runs(trace):
         ev.append({"name": "run", "cat": "sched", "ph": "X", "pid": 0, "tid": vcpu, "ts": round(start, 3),
                    "dur": round(end - start, 3), "args": {"because": why}})
-    raised = {}  # interrupt id -> the raise event's flow id, waiting for its injection
+    raised = {}  # interrupt (an SGI's: with its target) -> the raise event's flow id, waiting for its injection
     flow = 0
     for e in trace["events"]:
-        if e["kind"] == "switch" or e["vcpu"] == NONE:
+        if e["kind"] == "switch":
             continue
         ev.append({"name": label(e), "cat": e["kind"], "ph": "i", "s": "t", "pid": 0, "tid": e["vcpu"],
                    "ts": round(e["us"], 3), "args": {"a": hex(e["a"]), "b": hex(e["b"])}})
+        key = (e["a"], e["vcpu"]) if e["a"] < 16 else e["a"]
         if e["kind"] == "raise":
             flow += 1
-            raised[e["a"]] = flow
+            raised[key] = flow
             ev.append({"name": f"irq {e['a']}", "cat": "virq", "ph": "s", "id": flow, "pid": 0, "tid": e["vcpu"],
                        "ts": round(e["us"], 3)})
-        elif e["kind"] == "inject" and e["a"] in raised:
-            ev.append({"name": f"irq {e['a']}", "cat": "virq", "ph": "f", "bp": "e", "id": raised.pop(e["a"]),
+        elif e["kind"] == "inject" and key in raised:
+            ev.append({"name": f"irq {e['a']}", "cat": "virq", "ph": "f", "bp": "e", "id": raised.pop(key),
                        "pid": 0, "tid": e["vcpu"], "ts": round(e["us"], 3)})
     return {"traceEvents": ev, "displayTimeUnit": "ms",
-            "otherData": {"counter_hz": trace["freq"], "events_lost": trace["lost"]}}
+            "otherData": {"counter_hz": trace["freq"], "events": len(trace["events"]), "events_lost": trace["lost"]}}
 
 
 def boot(build, system, selector, timeout="120"):
@@ -137,6 +141,9 @@ def main():
     ap.add_argument("--system", required=True)
     ap.add_argument("--selector", default="0")
     ap.add_argument("--timeout", default="120")
+    ap.add_argument("--from", dest="start", default="", help="the SVG's window: from this many ms")
+    ap.add_argument("--to", dest="end", default="", help="to this many ms")
+    ap.add_argument("--kinds", default="", help="the SVG's marks: these kinds only (plot.py --help)")
     args = ap.parse_args()
     build = args.build_dir.resolve()
     top = Path(__file__).resolve().parents[2]
@@ -162,7 +169,9 @@ def main():
           + f"; status {status}")
     print(f"make trace: wrote {out / 'trace.json'} (open it in https://ui.perfetto.dev or chrome://tracing)")
     plot = top / "tools" / "trace" / "plot.py"
-    p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")],
+    window = [a for flag, v in (("--from", args.start), ("--to", args.end), ("--kinds", args.kinds)) if v
+              for a in (flag, v)]
+    p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")] + window,
                        capture_output=True, text=True)
     print(p.stdout.strip() or f"make trace: no SVG: {p.stderr.strip()[-300:]}")
     return 0

@@ -127,6 +127,10 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
                  COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/trace/test_trace.py --build-dir ${CMAKE_BINARY_DIR} ${check})
         set_tests_properties(trace.${stem} PROPERTIES TIMEOUT 120)
     endforeach()
+    # The grader's traced run of a failure: the image built on demand, a hang's trace at the timeout.
+    add_test(NAME trace.grader_hint
+             COMMAND bash ${MV_TOP}/tools/trace/test_hint.sh ${CMAKE_BINARY_DIR} $<TARGET_FILE:mv-trace-hint>)
+    set_tests_properties(trace.grader_hint PROPERTIES TIMEOUT 300)
 endif()
 
 # The student edition builds on its own, without reference-solution/, and make qemu in it

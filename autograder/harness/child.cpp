@@ -105,6 +105,14 @@ public:
         }
     }
     bool has_pending() const { return in >= 0 && !pending_.empty(); }
+    /// At the timeout: `text` to the child, then wait for `until` in its output.
+    void ask(const std::string& text, const std::string& until) {
+        pending_ += text;
+        until_ = until;
+        asked_ = true;
+    }
+    bool asked() const { return asked_; }
+    bool answered() const { return answered_; }
 
 private:
     void take(const char* data, size_t n) {
@@ -116,6 +124,11 @@ private:
         if (spec_.capture) result_.output.append(data, n);
         if (spec_.on_output && n != 0) spec_.on_output(std::string_view(data, n));
         cue(std::string_view(data, n));
+        if (asked_ && !answered_) {
+            since_asked_.append(data, n);
+            answered_ = since_asked_.find(until_) != std::string::npos;
+            if (since_asked_.size() > until_.size()) since_asked_.erase(0, since_asked_.size() - until_.size());
+        }
     }
 
     const ChildSpec& spec_;
@@ -131,6 +144,8 @@ private:
     }();
     size_t step_ = 0;
     std::string recent_;   // the output's end, as long as the next cue, while input waits for it
+    bool asked_ = false, answered_ = false;  // ask()
+    std::string until_, since_asked_;        // what ask() waits for; the output's end since, as long as it
 };
 
 bool has_exited(pid_t pid) {
@@ -141,15 +156,23 @@ bool has_exited(pid_t pid) {
 
 /// Feeds the child until it exits, its time is up, or it floods. Does not reap it.
 void watch(pid_t pid, Watch& w, const ChildSpec& spec, ChildResult& result, Clock::time_point start) {
+    double timeout_s = spec.timeout_s;
     for (;;) {
+        if (w.answered()) return;  // what the timeout asked for has come
         if (has_exited(pid)) {
             kill(-pid, SIGKILL);  // anything it left behind, so that the pipe comes to an end
             if (w.out >= 0) w.read_output();  // what is still in the pipe
             return;
         }
         int wait_ms = w.out >= 0 ? 200 : 5;  // pipe closed: the exit is moments away
-        if (spec.timeout_s > 0) {
-            const double left = spec.timeout_s - std::chrono::duration<double>(Clock::now() - start).count();
+        if (timeout_s > 0) {
+            const double left = timeout_s - std::chrono::duration<double>(Clock::now() - start).count();
+            if (left <= 0 && !w.asked() && !spec.at_timeout.empty() && w.in >= 0) {
+                result.timed_out = true;
+                w.ask(spec.at_timeout, spec.at_timeout_until);
+                timeout_s += spec.at_timeout_grace_s;
+                continue;
+            }
             if (left <= 0) {
                 result.timed_out = true;
                 return;
@@ -174,7 +197,7 @@ void watch(pid_t pid, Watch& w, const ChildSpec& spec, ChildResult& result, Cloc
             }
         }
         if (result.flooded) return;
-        if (w.in >= 0 && !w.stdin_open && !w.has_pending() && w.input_done()) {
+        if (w.in >= 0 && !w.stdin_open && !w.has_pending() && w.input_done() && spec.at_timeout.empty()) {
             close(w.in);  // our stdin ended: so does the child's
             w.in = -1;
         }
@@ -230,7 +253,8 @@ ChildResult run_child(const ChildSpec& spec) {
     cleanup::install();
     int out[2], err[2], in[2] = {-1, -1};  // [0] read end, [1] write end
     const bool ok = pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0 &&
-                    (spec.forward_stdin || !spec.input.empty() ? pipe2(in, O_CLOEXEC) == 0
+                    (spec.forward_stdin || !spec.input.empty() || !spec.more_input.empty() || !spec.at_timeout.empty()
+                         ? pipe2(in, O_CLOEXEC) == 0
                                         : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
     if (!ok) {
         result.error = std::string("cannot create pipes: ") + std::strerror(errno);

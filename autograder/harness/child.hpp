@@ -21,6 +21,10 @@ struct ChildSpec {
     /// After `input`: each step's text once the output, after the step before it, shows its cue.
     std::vector<std::pair<std::string, std::string>> more_input;  ///< (cue, text), in order
     std::function<void(std::string_view)> on_output;  ///< called as output arrives (stdout+stderr)
+    /// At the timeout, if not empty: written to the child's stdin (which stays open for it), and
+    /// the child killed once its output shows `at_timeout_until`, or `at_timeout_grace_s` later.
+    std::string at_timeout, at_timeout_until;
+    double at_timeout_grace_s = 10;
 };
 
 struct ChildResult {

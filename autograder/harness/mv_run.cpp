@@ -20,7 +20,8 @@ constexpr int kUsageStatus = 125;    // mv-run itself failed
 constexpr int kNoQemuStatus = 127;
 
 const char kUsage[] =
-    "usage: mv-run <image.elf> [--timeout S] [--selector N] [--token HEX[,HEX...]] [--gdb] [--quiet] [--dry-run]\n"
+    "usage: mv-run <image.elf> [--timeout S] [--selector N] [--token HEX[,HEX...]] [--trace-at-timeout] [--gdb]\n"
+    "              [--quiet] [--dry-run]\n"
     "  boots the image under QEMU as the autograder does; the console streams to stdout and\n"
     "  mv-run exits with the status of the microvisor's MV_EXIT line (0 all VMs off, 1 a VM\n"
     "  crashed, 2 panic, 3 lab stub hit), QEMU's own if it failed (1), 120 if QEMU ended without\n"
@@ -28,6 +29,8 @@ const char kUsage[] =
     "  --timeout S   kill QEMU after S seconds (default 60; 0: never)\n"
     "  --selector N  which sub-test the test guests run (default 0: all)\n"
     "  --token HEX,..  the result-line tokens handed to the VMs, the first to VM 0 (default: random)\n"
+    "  --trace-at-timeout  a traced image (<system>-trace.elf): at the timeout, type Ctrl-A t for\n"
+    "                its trace buffer and wait for it (up to 10 s more) before QEMU is killed\n"
     "  --gdb         QEMU waits for a debugger on localhost:1234 (-s -S); no timeout\n"
     "  --quiet       no messages from mv-run itself, only the console\n"
     "  --dry-run     print QEMU's command line and exit\n";
@@ -37,7 +40,7 @@ struct Args {
     double timeout_s = 60;
     uint32_t selector = 0;
     std::vector<uint32_t> tokens;  // given with --token, VM 0's first
-    bool gdb = false, quiet = false, dry_run = false;
+    bool gdb = false, quiet = false, dry_run = false, trace_at_timeout = false;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -66,6 +69,8 @@ Args parse(int argc, char** argv) {
             char* end = nullptr;
             a.timeout_s = std::strtod(v, &end);
             if (end == v || *end != '\0' || a.timeout_s < 0) usage("--timeout: not a number of seconds: " + std::string(v));
+        } else if (arg == "--trace-at-timeout") {
+            a.trace_at_timeout = true;
         } else if (arg == "--selector") {
             a.selector = static_cast<uint32_t>(number(arg, value(), 0));
         } else if (arg == "--token") {
@@ -138,6 +143,7 @@ int main(int argc, char** argv) {
     spec.timeout_s = args.gdb ? 0 : args.timeout_s;
     spec.capture = false;
     spec.forward_stdin = isatty(STDIN_FILENO);
+    if (args.trace_at_timeout) spec.at_timeout = "\x01t", spec.at_timeout_until = "MV-TRACE end";
     mvtest::ExitLineWatcher exit_line;  // the status comes from the console, not from QEMU
     mvtest::QemuNoiseFilter noise;
     spec.on_output = [&](std::string_view data) {

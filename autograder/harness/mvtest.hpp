@@ -25,6 +25,9 @@ struct RunOptions {
     /// Then, in order, each (cue, text): typed once the console, after what was typed
     /// before, shows the cue. Ctrl-A <n> ("\x01" "1") moves the keyboard to VM n.
     std::vector<std::pair<std::string, std::string>> more_input;
+    /// A traced image (<system>-trace.elf): at the timeout, type Ctrl-A t for the trace
+    /// buffer (kernel/trace.hpp) and wait for it before QEMU is killed.
+    bool trace_at_timeout = false;
 };
 
 /// `[<vm>] @@MVT <token> PASS <name>` or `[<vm>] @@MVT <token> FAIL <name>: <detail>`, at the

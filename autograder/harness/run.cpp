@@ -47,6 +47,7 @@ Run run_system(const RunOptions& options) {
     spec.input = options.input;
     spec.input_after = options.input_after;
     spec.more_input = options.more_input;
+    if (options.trace_at_timeout) spec.at_timeout = "\x01t", spec.at_timeout_until = "MV-TRACE end";
     ChildResult child = run_child(spec);
 
     run.console = without_qemu_noise(child.output);

@@ -5,12 +5,13 @@
 #include "config/system_config.hpp"
 #include "kernel/console.hpp"
 #include "kernel/registry.hpp"
+#include "kernel/trace.hpp"
 #include "kernel/vm.hpp"
 
 namespace mv {
 namespace {
 
-constexpr int CTRL_A = 0x01;  // then a digit: the VM that gets the input
+constexpr int CTRL_A = 0x01;  // then a digit: the VM that gets the input; in a traced image, 't': the trace now
 
 u32 focus = 0;
 bool escape = false;
@@ -39,6 +40,10 @@ void console_input_poll() {
          c = count < sizeof(queue) ? console_getc() : -1) {
         if (escape) {
             escape = false;
+            if (c == 't' && trace::ENABLED) {  // the harness, at a run's timeout (kernel/trace.hpp)
+                trace::dump();
+                continue;
+            }
             u32 n = static_cast<u32>(c - '0');
             if (c >= '0' && n < system_config.nvms) {
                 focus = n;

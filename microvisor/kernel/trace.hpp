@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The trace buffer (make trace; book: measurement, "Traces"): a ring of
 // fixed-size events, each stamped with the physical counter, which the
-// microvisor prints on its own console lines when the system ends. A guest's
+// microvisor prints on its own console lines when the system ends, or when
+// Ctrl-A t is typed on its console (the harness does, at a run's timeout:
+// the snapshot of a run that hangs). A guest's
 // console output always starts "[<vm>] ", so no guest can forge a line of it.
 //
 // Compiled in only in a traced image (MV_TRACE=1: <system>-trace.elf). In
@@ -41,10 +43,12 @@ enum class Source : u32 { line = 0, device = 1, timer = 2, sgi = 3, gicd = 4 }; 
 inline constexpr u32 NONE = 0xffff;
 
 #if MV_TRACE
+inline constexpr bool ENABLED = true;
 void record(Kind kind, u32 vcpu, u32 a, u32 b);
 u32 index(const Vcpu* v);  ///< in system_config.vcpu_pool, NONE for nullptr
-void dump();               ///< print every event, oldest first (at the end of the system)
+void dump();               ///< print every event, oldest first (at the end of the system, or Ctrl-A t)
 #else
+inline constexpr bool ENABLED = false;
 inline void record(Kind, u32, u32, u32) {}
 inline u32 index(const Vcpu*) { return NONE; }
 inline void dump() {}

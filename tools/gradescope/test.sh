@@ -16,7 +16,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 [[ -d $handout/build/default ]] || fail "no handout build in $handout (the handout test runs first)"
 rm -rf "$dir"
 mkdir -p "$dir/root/submission/upload/microvisor/kernel" "$dir/root/results"
-python3 "$top/tools/gradescope/make-zip.py" --lab 1 --out "$dir" | head -n 1
+# Its first line only, from a file: a pipe into head could close before make-zip.py is done printing.
+python3 "$top/tools/gradescope/make-zip.py" --lab 1 --out "$dir" >"$dir/make-zip.log" 2>&1 ||
+    { cat "$dir/make-zip.log"; fail "make-zip.py failed"; }
+head -n 1 "$dir/make-zip.log"
 zip=$dir/lab1-autograder.zip
 python3 - "$zip" "$handout" <<'PY'
 import os, sys, time, zipfile

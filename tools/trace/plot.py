@@ -56,7 +56,8 @@ def draw(trace, out, start=None, end=None, kinds=None, title=""):
     names = {e["tid"]: e["args"]["name"] for e in events if e.get("name") == "thread_name"}
     tids = sorted(names)
     lo = start * 1000 if start is not None else 0.0
-    hi = end * 1000 if end is not None else max((e.get("ts", 0) + e.get("dur", 0) for e in events), default=1) * 1.005
+    hi = end * 1000 if end is not None else max(max((e.get("ts", 0) + e.get("dur", 0) for e in events), default=0) * 1.005,
+                                                lo + 1.0)  # a run stopped at once is still a microsecond wide
     if hi <= lo:
         raise ValueError(f"an empty window: from {lo / 1000} ms to {hi / 1000} ms")
     quantum = (hi - lo) / POINTS

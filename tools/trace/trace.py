@@ -11,6 +11,9 @@ reads the events the microvisor prints when the system ends, and writes
     <build>/trace/trace.svg     the same run as a timeline (tools/trace/plot.py)
     <build>/trace/console.txt   the whole console
 
+or, with --console FILE, the same two files from a console saved before (the
+grader's traced run of a failed scenario: autograder/harness/trace_hint.cpp).
+
 Also a library: parse() and chrome() are what the tests use (autograder).
 The trace's format is kernel/trace.hpp's; only the microvisor can print it,
 since a guest's console lines always start "[<vm>] ".
@@ -39,6 +42,10 @@ def parse(console):
     """The trace in a console: {"freq", "lost", "vcpus": {i: (vm, id)}, "events": [dict]}, times in us from
     the first event. Raises TraceError if the console has no complete trace."""
     lines = [l for l in console.splitlines() if l.startswith("MV-TRACE ")]
+    begins = [i for i, l in enumerate(lines) if l.startswith("MV-TRACE begin")]
+    lines = lines[begins[-1]:] if begins else lines  # the last dump (Ctrl-A t, then the system's end)
+    if lines and "MV-TRACE end" in lines:
+        lines = lines[:lines.index("MV-TRACE end") + 1]
     if not lines or not lines[0].startswith("MV-TRACE begin") or lines[-1] != "MV-TRACE end":
         raise TraceError("no complete trace in the console (MV-TRACE begin ... end): was the image a -trace one, "
                          "and did the system end (every VM off)?")
@@ -128,23 +135,51 @@ def chrome(trace):
 
 
 def boot(build, system, selector, timeout="120"):
-    """Boot <system>-trace.elf with mv-run: (its console, mv-run's status). The image must exist."""
+    """Boot <system>-trace.elf with mv-run: (its console, mv-run's status). The image must exist.
+    A run that hangs is asked for its trace at the timeout (mv-run --trace-at-timeout)."""
     image = build / "images" / f"{system}-trace.elf"
     run = subprocess.run([str(build / "autograder" / "harness" / "mv-run"), "--quiet", "--timeout", str(timeout),
-                          "--selector", str(selector), str(image)], capture_output=True, text=True, errors="replace")
+                          "--trace-at-timeout", "--selector", str(selector), str(image)],
+                         capture_output=True, text=True, errors="replace")
     return run.stdout + run.stderr, run.returncode
+
+
+def draw(console, out, window=()):
+    """Write out/trace.json and out/trace.svg (plot.py, with `window`'s options) of a console:
+    the trace, or a TraceError."""
+    trace = parse(console)
+    (out / "trace.json").write_text(json.dumps(chrome(trace)) + "\n")
+    plot = Path(__file__).resolve().parent / "plot.py"
+    p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")] + list(window),
+                       capture_output=True, text=True)
+    return trace, p.stdout.strip() or f"make trace: no SVG: {p.stderr.strip()[-300:]}"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--build-dir", required=True, type=Path)
-    ap.add_argument("--system", required=True)
+    ap.add_argument("--build-dir", type=Path, help="boot <build>/images/<system>-trace.elf")
+    ap.add_argument("--system")
     ap.add_argument("--selector", default="0")
     ap.add_argument("--timeout", default="120")
+    ap.add_argument("--console", type=Path, help="instead of a boot: the console of one (the grader's)")
+    ap.add_argument("--out-dir", type=Path, help="where trace.json and trace.svg go (default <build>/trace)")
     ap.add_argument("--from", dest="start", default="", help="the SVG's window: from this many ms")
     ap.add_argument("--to", dest="end", default="", help="to this many ms")
     ap.add_argument("--kinds", default="", help="the SVG's marks: these kinds only (plot.py --help)")
     args = ap.parse_args()
+    window = [a for flag, v in (("--from", args.start), ("--to", args.end), ("--kinds", args.kinds)) if v
+              for a in (flag, v)]
+    if args.console:
+        out = args.out_dir or args.console.parent
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            trace, drawn = draw(args.console.read_text(errors="replace"), out, window)
+        except (OSError, TraceError) as e:
+            sys.exit(f"trace.py: {args.console}: {e}")
+        print(f"trace.py: {len(trace['events'])} events: {out / 'trace.json'}; {drawn}")
+        return 0
+    if not args.build_dir or not args.system:
+        ap.error("--build-dir and --system (a boot), or --console (a console saved)")
     build = args.build_dir.resolve()
     top = Path(__file__).resolve().parents[2]
     if not (top / "systems" / f"{args.system}.toml").is_file():
@@ -154,26 +189,20 @@ def main():
     image = build / "images" / f"{args.system}-trace.elf"
     if built.returncode != 0 or not image.is_file():
         sys.exit(f"make trace: could not build {image}:\n{built.stdout[-2000:]}{built.stderr[-2000:]}")
-    out = build / "trace"
-    out.mkdir(exist_ok=True)
+    out = args.out_dir or build / "trace"
+    out.mkdir(parents=True, exist_ok=True)
     console, status = boot(build, args.system, args.selector, args.timeout)
     (out / "console.txt").write_text(console)
     try:
-        trace = parse(console)
+        trace, drawn = draw(console, out, window)
     except TraceError as e:
         tail = "\n".join(console.splitlines()[-15:])
         sys.exit(f"make trace: {e} (mv-run status {status}); the console's end:\n{tail}")
-    (out / "trace.json").write_text(json.dumps(chrome(trace)) + "\n")
     print(f"make trace: {args.system} (selector {args.selector}): {len(trace['events'])} events"
           + (f", {trace['lost']} older ones lost (the ring holds the last {len(trace['events'])})" if trace["lost"] else "")
           + f"; status {status}")
     print(f"make trace: wrote {out / 'trace.json'} (open it in https://ui.perfetto.dev or chrome://tracing)")
-    plot = top / "tools" / "trace" / "plot.py"
-    window = [a for flag, v in (("--from", args.start), ("--to", args.end), ("--kinds", args.kinds)) if v
-              for a in (flag, v)]
-    p = subprocess.run(["/usr/bin/python3", str(plot), str(out / "trace.json"), str(out / "trace.svg")] + window,
-                       capture_output=True, text=True)
-    print(p.stdout.strip() or f"make trace: no SVG: {p.stderr.strip()[-300:]}")
+    print(drawn)
     return 0
 
 

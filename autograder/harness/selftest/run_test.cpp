@@ -163,5 +163,41 @@ TEST(TypedInput, ACueCountsOnlyAfterTheStepBefore) {
     EXPECT_EQ(r.output.find("got:two"), std::string::npos) << r.output;
 }
 
+// At the timeout, a traced run is asked for its trace (Ctrl-A t) and given time to print it.
+TEST(AtTimeout, TheChildIsAskedAndKilledOnceItAnswers) {
+    auto spec = shell("echo running; read a; echo got:$a; echo DUMP-END; sleep 30");
+    spec.timeout_s = 0.3;
+    spec.at_timeout = "dump\n";
+    spec.at_timeout_until = "DUMP-END";
+    spec.at_timeout_grace_s = 10;
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    EXPECT_TRUE(r.timed_out) << r.output;
+    EXPECT_EQ(r.output, "running\ngot:dump\nDUMP-END\n");
+    EXPECT_LT(r.elapsed_s, 5.0) << "killed once DUMP-END came, not after the grace of 10 s";
+}
+
+TEST(AtTimeout, AChildThatNeverAnswersIsKilledAfterTheGrace) {
+    auto spec = shell("echo running; sleep 30");
+    spec.timeout_s = 0.2;
+    spec.at_timeout = "dump\n";
+    spec.at_timeout_until = "DUMP-END";
+    spec.at_timeout_grace_s = 0.3;
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    EXPECT_TRUE(r.timed_out);
+    EXPECT_GE(r.elapsed_s, 0.5) << "the timeout, then the grace";
+    EXPECT_LT(r.elapsed_s, 5.0);
+}
+
+TEST(AtTimeout, ARunThatEndsInTimeIsNotAsked) {
+    auto spec = shell("read a || echo stdin-open-until-the-end; echo done:$a");
+    spec.timeout_s = 0.5;
+    spec.at_timeout = "dump\n";
+    spec.at_timeout_until = "DUMP-END";
+    spec.input = "typed\n";
+    const mvtest::ChildResult r = mvtest::run_child(spec);
+    EXPECT_FALSE(r.timed_out) << r.output;
+    EXPECT_EQ(r.output, "done:typed\n");
+}
+
 }  // namespace
 }  // namespace selftest

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# trace.grader_hint (cmake/Checks.cmake): what a failed scenario's message says about its run
+# (autograder/harness/trace_hint.cpp), end to end, through mv-trace-hint:
+#  1. lab2-pair is not among the traced images a build makes (systems/CMakeLists.txt): the
+#     hint builds lab2-pair-trace.elf first, boots it, saves its console and draws it; a
+#     second hint of the same scenario reads the same console (one boot per image);
+#  2. Lab 5's flood (lab5-pair, scenario 2) runs for seconds: a timeout of 0.3 s stops it
+#     midway, and its trace comes from Ctrl-A t at the timeout.
+set -euo pipefail
+build=$1 hint=$2
+fail() { echo "FAIL: $*"; [[ -n ${out:-} ]] && echo "it said: $out"; exit 1; }
+drawn() {  # drawn <dir>: trace.json, and trace.svg where Debian's matplotlib is
+    [[ -s $1/trace.json ]] || fail "no trace.json drawn in $1"
+    if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+        [[ -s $1/trace.svg ]] || fail "no trace.svg drawn in $1"
+        grep -qF "drawn in $1/trace.svg" <<<"$out" || fail "expected it to point to $1/trace.svg"
+    fi
+}
+
+dir=$build/trace/lab2-pair-3
+rm -f "$build/images/lab2-pair-trace.elf"
+rm -rf "$dir"
+out=$("$hint" lab2-pair 3 30)
+[[ -f $build/images/lab2-pair-trace.elf ]] || fail "lab2-pair-trace.elf was not built"
+expect="make trace SYSTEM=lab2-pair SELECTOR=3"
+grep -qF "$expect" <<<"$out" || fail "expected the command '$expect'"
+expect="the same run with the trace buffer (lab2-pair-trace.elf): $dir/console.txt"
+grep -qF "$expect" <<<"$out" || fail "expected '$expect'"
+grep -q "^MV-TRACE end" "$dir/console.txt" || fail "no trace in $dir/console.txt"
+drawn "$dir"
+before=$(stat -c %Y "$dir/console.txt")
+sleep 1
+out=$("$hint" lab2-pair 3 30)
+[[ $before == "$(stat -c %Y "$dir/console.txt")" ]] || fail "the second hint booted again instead of reading $dir/console.txt"
+
+dir=$build/trace/lab5-pair-2
+rm -rf "$dir"
+out=$("$hint" lab5-pair 2 0.3)
+grep -q "^MV-TRACE end" "$dir/console.txt" || fail "no trace in $dir/console.txt: Ctrl-A t at the timeout got none"
+grep -q "^MV_EXIT" "$dir/console.txt" && fail "the flood ended by itself within 0.3 s: nothing to stop at the timeout"
+drawn "$dir"
+echo "PASS: lab2-pair-trace.elf built on demand, its run saved, drawn and reused;" \
+     "the flood's trace at the timeout: $(grep -c '^MV-TRACE e' "$dir/console.txt") events"

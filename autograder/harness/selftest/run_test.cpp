@@ -164,12 +164,17 @@ TEST(TypedInput, ACueCountsOnlyAfterTheStepBefore) {
 }
 
 // At the timeout, a traced run is asked for its trace (Ctrl-A t) and given time to print it.
-TEST(AtTimeout, TheChildIsAskedAndKilledOnceItAnswers) {
-    auto spec = shell("echo running; read a; echo got:$a; echo DUMP-END; sleep 30");
-    spec.timeout_s = 0.3;
+mvtest::ChildSpec asked(const std::string& script, double timeout_s, double grace_s) {
+    auto spec = shell(script);
+    spec.timeout_s = timeout_s;
     spec.at_timeout = "dump\n";
     spec.at_timeout_until = "DUMP-END";
-    spec.at_timeout_grace_s = 10;
+    spec.at_timeout_grace_s = grace_s;
+    return spec;
+}
+
+TEST(AtTimeout, TheChildIsAskedAndKilledOnceItAnswers) {
+    const auto spec = asked("echo running; read a; echo got:$a; echo DUMP-END; sleep 30", 0.3, 10);
     const mvtest::ChildResult r = mvtest::run_child(spec);
     EXPECT_TRUE(r.timed_out) << r.output;
     EXPECT_EQ(r.output, "running\ngot:dump\nDUMP-END\n");
@@ -177,11 +182,7 @@ TEST(AtTimeout, TheChildIsAskedAndKilledOnceItAnswers) {
 }
 
 TEST(AtTimeout, AChildThatNeverAnswersIsKilledAfterTheGrace) {
-    auto spec = shell("echo running; sleep 30");
-    spec.timeout_s = 0.2;
-    spec.at_timeout = "dump\n";
-    spec.at_timeout_until = "DUMP-END";
-    spec.at_timeout_grace_s = 0.3;
+    const auto spec = asked("echo running; sleep 30", 0.2, 0.3);
     const mvtest::ChildResult r = mvtest::run_child(spec);
     EXPECT_TRUE(r.timed_out);
     EXPECT_GE(r.elapsed_s, 0.5) << "the timeout, then the grace";
@@ -189,10 +190,7 @@ TEST(AtTimeout, AChildThatNeverAnswersIsKilledAfterTheGrace) {
 }
 
 TEST(AtTimeout, ARunThatEndsInTimeIsNotAsked) {
-    auto spec = shell("read a || echo stdin-open-until-the-end; echo done:$a");
-    spec.timeout_s = 0.5;
-    spec.at_timeout = "dump\n";
-    spec.at_timeout_until = "DUMP-END";
+    auto spec = asked("read a || echo stdin-open-until-the-end; echo done:$a", 0.5, 10);
     spec.input = "typed\n";
     const mvtest::ChildResult r = mvtest::run_child(spec);
     EXPECT_FALSE(r.timed_out) << r.output;

@@ -3,6 +3,7 @@
 #include "child.hpp"
 #include "console.hpp"
 #include "mvtest.hpp"
+#include "trace_hint.hpp"
 
 #include <exception>
 
@@ -58,6 +59,7 @@ Run run_system(const RunOptions& options) {
     if (!child.error.empty()) return fail(run, child.error);
     parse_console(run);
     run.exit_status = child.exit_status < 0 ? -1 : system_status(child.exit_status, run.exit_line);
+    note_run(run);
     return run;
 }
 

@@ -7,6 +7,8 @@
 
 #include "child.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -173,16 +175,58 @@ std::string traced_image(const std::string& system, std::string& why) {
 
 }  // namespace
 
+namespace {
+
+struct Booted {
+    std::string system;
+    uint32_t selector;
+    double timeout_s;
+};
+
+/// The runs of the test that runs now (note_run()).
+std::vector<Booted>& booted() {
+    static std::vector<Booted> runs;
+    return runs;
+}
+
+/// At the end of a failed test: its last run, traced (trace_hint()), as one more failure
+/// message. Here, not in each predicate's message: a predicate may fail on purpose
+/// (EXPECT_FALSE(ConsoleHas(...))), and a passing test must not pay for a traced boot.
+class HintOnFailure : public ::testing::EmptyTestEventListener {
+    void OnTestStart(const ::testing::TestInfo&) override { booted().clear(); }
+    void OnTestEnd(const ::testing::TestInfo& info) override {
+        if (!info.result()->Failed() || booted().empty()) return;
+        const Booted last = booted().back();
+        booted().clear();
+        const std::string hint = trace_hint(last.system, last.selector, last.timeout_s);
+        if (hint.empty()) return;
+        const std::string text = "the run of " + last.system + " (selector " + std::to_string(last.selector) +
+                                 "), traced:\n" + hint;
+        GTEST_MESSAGE_AT_("unknown file", -1, text.c_str(), ::testing::TestPartResult::kNonFatalFailure);
+    }
+};
+
+}  // namespace
+
+void note_run(const Run& run) {
+    static const bool listening = [] {
+        ::testing::UnitTest::GetInstance()->listeners().Append(new HintOnFailure);  // gtest owns it
+        return true;
+    }();
+    (void)listening;
+    if (run.error.empty()) booted().push_back({run.system, run.selector, run.timeout_s});
+}
+
 std::string trace_hint(const std::string& system, uint32_t selector, double timeout_s) {
     if (system.empty() || system.find('/') != std::string::npos) return "";
     std::ostringstream o;
-    o << "to see what the microvisor did in this run: make trace SYSTEM=" << system << " SELECTOR=" << selector
-      << " (trace.json for Perfetto, trace.svg)\n";
+    o << "  make trace SYSTEM=" << system << " SELECTOR=" << selector
+      << " draws this run (trace.json for Perfetto, trace.svg)\n";
     const char* off = std::getenv("MV_TRACE_HINT");
     if (off != nullptr && std::string(off) == "0") return o.str();
     std::string why;
     const std::string traced = traced_image(system, why);
-    if (traced.empty()) return o.str() + "(no traced run: " + why + ")\n";
+    if (traced.empty()) return o.str() + "  (no traced run: " + why + ")\n";
     // The same image and selector make the same run (-icount): one traced boot per image.
     const fs::path dir = fs::path(traced).parent_path().parent_path() / "trace" /
                          (system + "-" + std::to_string(selector));
@@ -201,7 +245,7 @@ std::string trace_hint(const std::string& system, uint32_t selector, double time
     std::ifstream in(saved);
     const std::string console((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const std::string summary = trace_summary(console);
-    o << "the same run with the trace buffer (" << fs::path(traced).filename().string() << "): " << saved.string();
+    o << "  traced (" << fs::path(traced).filename().string() << "): " << saved.string();
 #ifdef MV_TRACE_TOOL
     ChildSpec draw;  // trace.json and trace.svg beside it (tools/trace/trace.py --console)
     draw.argv = {"python3", MV_TRACE_TOOL, "--console", saved.string(), "--out-dir", dir.string()};
@@ -209,7 +253,7 @@ std::string trace_hint(const std::string& system, uint32_t selector, double time
     if (run_child(draw).exit_status == 0)
         o << ", drawn in " << (dir / "trace.svg").string() << " (and trace.json, for Perfetto)";
 #endif
-    o << (summary.empty() ? ": no vCPU waited long for the CPU, no interrupt stopped on its way\n" : ":\n") << summary;
+    o << "\n" << (summary.empty() ? "  no vCPU waited long for the CPU, no interrupt stopped on its way\n" : summary);
     return o.str();
 }
 

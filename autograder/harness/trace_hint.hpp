@@ -23,4 +23,8 @@ std::string trace_summary(const std::string& console);
 /// tools/trace/trace.py, and trace_summary() of it.
 std::string trace_hint(const std::string& system, uint32_t selector, double timeout_s);
 
+/// run_system() calls it for each run: when the test that runs now fails, its last run's
+/// trace_hint() is one more failure message, at the test's end (a GoogleTest listener).
+void note_run(const Run& run);
+
 }  // namespace mvtest

@@ -19,7 +19,7 @@ PACKAGES=(
     nlohmann-json3-dev                         # the harness: image sidecars
     python3                                    # tools/grade.py (standard library only)
     python3-sphinx python3-breathe doxygen graphviz  # the book
-    python3-matplotlib                         # the plots of make bench and make bench-linux (tools/plot-bench.py, tools/linux/)
+    python3-matplotlib                         # the plots of make bench, make bench-linux and make trace, the book's trace figures
 )
 MIN_QEMU=7.2
 

@@ -121,7 +121,7 @@ if(MV_BUILD_FLAVOR STREQUAL "reference")
     add_test(NAME measure.bench COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/bench.py --build-dir ${CMAKE_BINARY_DIR} --check)
     add_test(NAME measure.size COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/size.py --build-dir ${CMAKE_BINARY_DIR} --check)
     # make trace: the trace buffer's events of known scenarios, and its Chrome JSON (tools/trace/).
-    foreach(check round-robin virq-timer chrome-json)
+    foreach(check round-robin virq-timer chrome-json summary)
         string(REPLACE "-" "_" stem ${check})
         add_test(NAME trace.${stem}
                  COMMAND ${Python3_EXECUTABLE} ${MV_TOP}/tools/trace/test_trace.py --build-dir ${CMAKE_BINARY_DIR} ${check})

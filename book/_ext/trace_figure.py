@@ -59,11 +59,13 @@ def _trace(build, system, selector):
     key = (system, selector)
     if key not in _traces:
         console, status = tracelib.boot(build, system, selector)
+        tail = "\n".join([line for line in console.splitlines() if not line.startswith("MV-TRACE ")][-12:])
+        if status != 0:  # a run that hung or failed is no figure of how the reference works
+            raise RuntimeError(f"mv-run status {status}, expected 0; the console's end:\n{tail}")
         try:
             trace = tracelib.parse(console)
         except tracelib.TraceError as e:
-            tail = "\n".join(console.splitlines()[-12:])
-            raise RuntimeError(f"{e} (mv-run status {status}); the console's end:\n{tail}") from None
+            raise RuntimeError(f"{e}; the console's end:\n{tail}") from None
         _traces[key] = tracelib.chrome(trace)
     return _traces[key]
 
@@ -89,8 +91,7 @@ class TraceFigure(SphinxDirective):
     has_content = True
     option_spec = {"selector": directives.nonnegative_int, "from": _ms, "to": _ms, "anchor": _anchor,
                    "kinds": directives.unchanged,
-                   "expect": directives.unchanged, "name": directives.unchanged, "alt": directives.unchanged,
-                   "title": directives.unchanged}
+                   "expect": directives.unchanged, "name": directives.unchanged, "alt": directives.unchanged}
 
     def run(self):
         system = self.arguments[0]
@@ -121,14 +122,13 @@ class TraceFigure(SphinxDirective):
                 at = sorted(times)[n - 1] / 1000
                 start, end = at + (start or 0), at + (end or 0)
             try:
-                drawn = plotlib.draw(trace, out, start, end, kinds,
-                                     self.options.get("title", ""))
+                drawn = plotlib.draw(trace, out, start, end, kinds)
             except ValueError as e:
                 raise self.error(f"trace-figure {system}: {e}")
             missing = [k for k in self.options.get("expect", "").split(",") if k and not drawn.get(k)]
             if missing:
                 raise self.error(f"trace-figure {system} (selector {selector}): no {', '.join(missing)} "
-                                 f"between {self.options.get('from', 0)} and {self.options.get('to', 'the end')} "
+                                 f"between {start or 0:g} and {'the end' if end is None else f'{end:g}'} "
                                  f"ms any more, which the caption describes: the run changed; move :from: and "
                                  f":to: to where it happens now ({command}, then tools/trace/plot.py)")
             docdir = Path(self.env.doc2path(self.env.docname)).parent

@@ -19,14 +19,14 @@ class Vcpu;
 
 namespace mv::trace {
 
-/// What happened. The numbers are the trace's format (tools/trace.py reads them).
+/// What happened. The numbers are the trace's format (tools/trace/trace.py reads them).
 enum class Kind : u8 {
     trap = 1,          ///< a = exception class, b = HSR
     hypercall = 2,     ///< a = 0, b = function ID (r0)
     vcpu_switch = 3,   ///< vcpu = the one switched to (NONE: idle), a = the one before (NONE), b = Why
     virq_raise = 4,    ///< vcpu = a vCPU of the target VM (an SGI's: its target), a = interrupt ID, b = Source
-    virq_inject = 5,   ///< vcpu = target, a = interrupt ID: written to a list register, pending (vdev/vgic.cpp)
-    virq_eoi = 6,      ///< vcpu = the guest, a = interrupt ID: its list register came back ended (vdev/vgic.cpp)
+    virq_inject = 5,   ///< vcpu = target, a = interrupt ID: into a list register, not there at the last flush
+    virq_eoi = 6,      ///< vcpu = the guest, a = interrupt ID: its list register came back ended (vdev/vgic.hpp)
     timer = 7,         ///< the HYP timer: vcpu = the running one, a = 1 if its slice is over
     channel_send = 8,  ///< a = channel handle, b = result (bytes sent, or an error)
     channel_recv = 9,  ///< a = channel handle, b = result

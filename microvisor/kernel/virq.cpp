@@ -150,7 +150,7 @@ bool forward(u32 id) {
         gic::disable(id);
         return true;
     }
-    trace::record(trace::Kind::virq_raise, trace::index(vm->vcpus), id, static_cast<u32>(trace::Source::device));
+    vm->vgic.trace_raise(0, id, trace::Source::device);
     virq_sync();
     vm->vgic.raise(0, id);
     virq_wake_for(*vm, id);
@@ -201,7 +201,7 @@ bool inject_now(Vcpu& v, u32 id) {
 bool on_virtual_timer(u32 id) {
     Vcpu* v = running_vcpu();
     if (v == nullptr) return true;  // no guest's timer is live: cannot happen, but harmless
-    trace::record(trace::Kind::virq_raise, trace::index(v), id, static_cast<u32>(trace::Source::timer));
+    v->vm->vgic.trace_raise(v->id, id, trace::Source::timer);
     if (!inject_now(*v, id)) {
         virq_sync();
         v->vm->vgic.raise(v->id, id);
@@ -267,7 +267,7 @@ void virq_wake_for(Vm& vm, u32 id) {
 }
 
 void virq_raise(Vm& vm, u32 spi) {
-    trace::record(trace::Kind::virq_raise, trace::index(vm.vcpus), spi, static_cast<u32>(trace::Source::line));
+    vm.vgic.trace_raise(0, spi, trace::Source::line);
     virq_sync();
     vm.vgic.raise(0, spi);  // an SPI: no vCPU's bank
     virq_wake_for(vm, spi);

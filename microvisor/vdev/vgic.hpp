@@ -102,12 +102,17 @@ public:
     /// vCPU `first + cpu` of the trace. Nothing in any other image.
 #if MV_TRACE
     void trace_as(u32 first) { trace_first_ = static_cast<u16>(first); }
+    /// A traced image: interrupt `id` raised for vCPU `cpu` (0 for an SPI) by `source`.
+    void trace_raise(u32 cpu, u32 id, trace::Source source) const {
+        trace::record(trace::Kind::virq_raise, trace_first_ + cpu, id, static_cast<u32>(source));
+    }
     /// A traced image: vgic_flush() of vCPU `cpu` begins (kernel/virq.cpp).
     void trace_flush(u32 cpu) {
         for (u32 w = 0; w < VGIC_WORDS; ++w) before_[w] = in_lr_[cpu][w], in_lr_[cpu][w] = 0;
     }
 #else
     void trace_as(u32) {}
+    void trace_raise(u32, u32, trace::Source) const {}
     void trace_flush(u32) {}
 #endif
 
@@ -162,13 +167,9 @@ private:
         in_lr_[cpu][id / 32] &= ~(1u << id % 32);  // taken: its next raise is injected anew
         if (!active) trace::record(trace::Kind::virq_eoi, trace_first_ + cpu, id, 0);
     }
-    void trace_raise(u32 cpu, u32 id, trace::Source source) const {
-        trace::record(trace::Kind::virq_raise, trace_first_ + cpu, id, static_cast<u32>(source));
-    }
 #else
     void trace_inject(u32, u32, bool) {}
     void trace_from_lr(u32, u32, bool, bool) {}
-    void trace_raise(u32, u32, trace::Source) const {}
 #endif
 };
 

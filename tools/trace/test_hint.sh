@@ -4,7 +4,8 @@
 # (autograder/harness/trace_hint.cpp), end to end, through mv-trace-hint:
 #  1. lab2-pair is not among the traced images a build makes (systems/CMakeLists.txt): the
 #     hint builds lab2-pair-trace.elf first, boots it, saves its console and draws it; a
-#     second hint of the same scenario reads the same console (one boot per image);
+#     second hint of the same scenario reads the same console (one boot per image); Lab 2's
+#     strict priority (lab2-prio, scenario 2) is summed up as the low priority's wait;
 #  2. Lab 5's flood (lab5-pair, scenario 2) runs for seconds: a timeout of 0.3 s stops it
 #     midway, and its trace comes from Ctrl-A t at the timeout;
 #  3. in a test program: Lab 2's fairness test fails when lab2-fair is really lab2-pair (an
@@ -32,10 +33,18 @@ expect="traced (lab2-pair-trace.elf): $dir/console.txt"
 grep -qF "$expect" <<<"$out" || fail "expected '$expect'"
 grep -q "^MV-TRACE end" "$dir/console.txt" || fail "no trace in $dir/console.txt"
 drawn "$dir"
+expect="  no vCPU waited long for the CPU, no interrupt stopped on its way"
+grep -qxF "$expect" <<<"$out" || fail "expected '$expect' (two VMs of one priority, 1 ms slices)"
 before=$(stat -c %Y "$dir/console.txt")
 sleep 1
 out=$("$hint" lab2-pair 3 30)
 [[ $before == "$(stat -c %Y "$dir/console.txt")" ]] || fail "the second hint booted again instead of reading $dir/console.txt"
+
+# The summary (trace.py's summary()) of a run where one vCPU waits: Lab 2's strict priority.
+rm -rf "$build/trace/lab2-prio-2"
+out=$("$hint" lab2-prio 2 30)
+expect="  vm1 vCPU 0 did not run between 0.0 ms and 50.0 ms"
+grep -qxF "$expect" <<<"$out" || fail "expected '$expect' (vm0, of priority 200, spins for 50 ms first)"
 
 dir=$build/trace/lab5-pair-2
 rm -rf "$dir"
@@ -65,5 +74,5 @@ rm -rf "$build/trace/lab2-fair-1"
 [[ ! -e $build/trace/lab2-fair-1 ]] || fail "a passing $test booted a traced run ($build/trace/lab2-fair-1)"
 
 echo "PASS: lab2-pair-trace.elf built on demand, its run saved, drawn and reused;" \
-     "the flood's trace at the timeout: $(grep -c '^MV-TRACE e' "$dir/console.txt") events;" \
+     "the flood's trace at the timeout: $(grep -c '^MV-TRACE e ' "$dir/console.txt") events;" \
      "a failed test's report ends with its run traced, a passing test's boots nothing"

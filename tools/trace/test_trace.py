@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 """test_trace.py: the trace buffer's checks in make test (cmake/Checks.cmake).
 
-    test_trace.py --build-dir DIR round-robin|virq-timer|chrome-json
+    test_trace.py --build-dir DIR round-robin|virq-timer|chrome-json|summary
 
-Each boots a traced image of a known scenario with mv-run and checks the
-events the microvisor printed. On a failure it says what was expected, what
+Each of the first three boots a traced image of a known scenario with mv-run
+and checks the events the microvisor printed; summary checks trace.py's
+summary() on made-up consoles. On a failure it says what was expected, what
 the trace shows, and where the console is saved (<build>/trace/test-<check>.txt).
 """
 import argparse
@@ -129,12 +130,83 @@ def chrome_json(build):
     print(f"PASS: {len(ev)} trace events, {len(named)} tracks, {len(flows)} arrows; kinds {sorted(kinds)}")
 
 
+# summary()'s checks need no boot: made-up consoles at 1 MHz (a tick is a microsecond).
+# Three vCPUs: vCPU 2 runs at 1 ms and then not until 9.5 ms; vCPU 1 never runs.
+WAITS = """[vm0] hello
+MV-TRACE begin 1000000 5 0
+MV-TRACE vcpu 0 alpha 0
+MV-TRACE vcpu 1 beta 0
+MV-TRACE vcpu 2 gamma 0
+MV-TRACE e 0000000000 3 0 ffff 0
+MV-TRACE e 00000003e8 3 2 0 1
+MV-TRACE e 00000007d0 3 0 2 1
+MV-TRACE e 000000251c 3 2 0 1
+MV-TRACE e 0000002710 11 0 0 0
+MV-TRACE end
+"""
+# One vCPU of vm0: timer interrupt 27 raised and injected at 1 ms and ended at 1.2 ms; SPI 40
+# raised at 2 ms, never injected; SPI 41 injected at 3 ms, never ended; the VM stops at 10 ms.
+INTERRUPTS = """MV-TRACE begin 1000000 8 0
+MV-TRACE vcpu 0 vm0 0
+MV-TRACE e 0000000000 3 0 ffff 0
+MV-TRACE e 00000003e8 4 0 1b 2
+MV-TRACE e 00000003e9 5 0 1b 0
+MV-TRACE e 00000004b0 6 0 1b 0
+MV-TRACE e 00000007d0 4 0 28 0
+MV-TRACE e 0000000bb8 4 0 29 0
+MV-TRACE e 0000000bb9 5 0 29 0
+MV-TRACE e 0000002710 11 0 0 0
+MV-TRACE end
+"""
+
+
+def summary(build):
+    """summary(), the grader's lines about a failed run (autograder/harness/trace_hint.cpp): each
+    vCPU that waited 3 ms or more and only those, the first interrupt raised and never injected,
+    the first injected and never ended, none that was left under 3 ms before its VM's end, the
+    last dump of two, and nothing without a trace."""
+    def said(console):
+        return "\n".join(T.summary(T.parse(console)))
+
+    def expect(what, console, present=(), absent=(), why=""):
+        s = said(console)
+        for line in present:
+            if line not in s:
+                sys.exit(f"FAIL: {what}: expected '{line}' in the summary, which says:\n{s}")
+        for text in absent:
+            if text in s:
+                sys.exit(f"FAIL: {what}: expected no '{text}' in the summary ({why}), which says:\n{s}")
+
+    expect("waits", WAITS, ["gamma vCPU 0 did not run between 2.0 ms and 9.5 ms",
+                            "beta vCPU 0 never ran (0.0 ms to 10.0 ms)"],
+           ["alpha"], "alpha waited 1 ms only, 1.0 to 2.0 ms")
+    expect("raised, never injected", INTERRUPTS,
+           ["interrupt 40 raised for vm0 at 2.0 ms was not injected in the 8.0 ms after it"],
+           ["interrupt 27"], "27 went all the way, at 1.0 to 1.2 ms")
+    expect("injected, never ended", INTERRUPTS,
+           ["interrupt 41 injected into vm0 vCPU 0 at 3.0 ms did not come back ended in the 7.0 ms"],
+           ["interrupt 41 raised"], "41 was injected")
+    expect("left just before the end", INTERRUPTS.replace("0000002710 11", "0000001194 11"), [],
+           ["interrupt"], "vm0 stops at 4.5 ms: SPI 40 waited 2.5 ms, SPI 41 1.5 ms, under the 3 ms")
+    expect("the last dump counts", WAITS + INTERRUPTS, ["interrupt 40 raised"],
+           ["gamma"], "Ctrl-A t at a timeout, then the system's own end: the second dump is the whole story")
+    try:
+        T.parse("[vm0] hello\nMV: all VMs powered off\n")
+        sys.exit("FAIL: a console without MV-TRACE lines parsed as a trace")
+    except T.TraceError:
+        pass
+    if said("MV-TRACE begin 0 0 0\nMV-TRACE end\n"):
+        sys.exit(f"FAIL: an empty trace has a summary: {said('MV-TRACE begin 0 0 0' + chr(10) + 'MV-TRACE end')!r}")
+    print("PASS: waits, interrupts raised and not injected, injected and not ended, the 3 ms boundary, the last dump")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build-dir", required=True, type=Path)
-    ap.add_argument("check", choices=["round-robin", "virq-timer", "chrome-json"])
+    ap.add_argument("check", choices=["round-robin", "virq-timer", "chrome-json", "summary"])
     args = ap.parse_args()
-    {"round-robin": round_robin, "virq-timer": virq_timer, "chrome-json": chrome_json}[args.check](args.build_dir.resolve())
+    {"round-robin": round_robin, "virq-timer": virq_timer, "chrome-json": chrome_json,
+     "summary": summary}[args.check](args.build_dir.resolve())
     return 0
 
 

@@ -12,9 +12,10 @@ reads the events the microvisor prints when the system ends, and writes
     <build>/trace/console.txt   the whole console
 
 or, with --console FILE, the same two files from a console saved before (the
-grader's traced run of a failed scenario: autograder/harness/trace_hint.cpp).
+grader's traced run of a failed scenario: autograder/harness/trace_hint.cpp),
+and with --summary, what summary() finds wrong in it.
 
-Also a library: parse() and chrome() are what the tests use (autograder).
+Also a library: parse(), chrome() and summary() are what the tests use.
 The trace's format is kernel/trace.hpp's; only the microvisor can print it,
 since a guest's console lines always start "[<vm>] ".
 """
@@ -80,6 +81,58 @@ def runs(trace):
         since, why = e["us"], WHY.get(e["b"], str(e["b"]))
     if current is not None:
         out.append((current, since, end, why))
+    return out
+
+
+LONG_MS = 3.0  # a wait the summary names: three 1 ms slices, more than round robin among three makes
+
+
+def summary(trace):
+    """What went wrong in a run, a line each (the grader's message: autograder/harness/trace_hint.cpp):
+    each vCPU that waited LONG_MS or more for the CPU, between two of its runs or from the start;
+    the first interrupt raised and not injected, and the first injected and not ended, LONG_MS or
+    more before its VM's end (and how many more did)."""
+    if trace["freq"] == 0 or not trace["events"]:
+        return []
+    ms = lambda us: f"{us / 1000:.1f}"  # noqa: E731
+    end = trace["events"][-1]["us"]
+    name = {i: f"{vm} vCPU {vid}" for i, (vm, vid) in trace["vcpus"].items()}
+    vm_of = {i: vm for i, (vm, _) in trace["vcpus"].items()}
+    out = []
+    for v in sorted(name):
+        mine = [(start, stop) for who, start, stop, _ in runs(trace) if who == v]
+        if not mine:
+            out.append(f"  {name[v]} never ran (0.0 ms to {ms(end)} ms)")
+            continue
+        gaps = [(b[0] - a[1], a[1], b[0]) for a, b in zip([(0.0, 0.0)] + mine, mine)]
+        wait, since, until = max(gaps, key=lambda g: g[0])  # the first of the longest
+        if wait >= LONG_MS * 1000:
+            out.append(f"  {name[v]} did not run between {ms(since)} ms and {ms(until)} ms")
+    raised, injected, vm_end = {}, {}, {}  # (VM, id) -> raise; (vCPU, id) -> injection; VM -> its stop
+    for e in trace["events"]:
+        vm, key = vm_of.get(e["vcpu"], ""), e["a"]
+        if e["kind"] == "raise":
+            raised.setdefault((vm, key), e)
+        elif e["kind"] == "inject":
+            raised.pop((vm, key), None)
+            injected.setdefault((e["vcpu"], key), e)
+        elif e["kind"] == "eoi":
+            injected.pop((e["vcpu"], key), None)
+        elif e["kind"] == "vm_stop":
+            vm_end[vm] = e["us"]
+
+    def oldest(left, say):
+        late = sorted((e["us"], k, vm_end.get(vm_of.get(e["vcpu"], ""), end) - e["us"]) for k, e in left.items()
+                      if vm_end.get(vm_of.get(e["vcpu"], ""), end) - e["us"] >= LONG_MS * 1000)
+        if late:
+            at, key, waited = late[0]
+            out.append(say(key, ms(at), ms(waited)) + (f" (and {len(late) - 1} more)" if len(late) > 1 else ""))
+
+    oldest(raised, lambda k, at, w: f"  interrupt {k[1]} raised for {k[0]} at {at} ms was not injected in the {w} ms "
+                                    "after it (no list register took it: vgic_flush, Vgic::to_lr)")
+    oldest(injected, lambda k, at, w: f"  interrupt {k[1]} injected into {name.get(k[0], k[0])} at {at} ms did not "
+                                      f"come back ended in the {w} ms after it (the guest never took and ended it, "
+                                      "or vgic_sync did not give its list register back: Vgic::from_lr)")
     return out
 
 
@@ -163,6 +216,7 @@ def main():
     ap.add_argument("--timeout", default="120")
     ap.add_argument("--console", type=Path, help="instead of a boot: the console of one (the grader's)")
     ap.add_argument("--out-dir", type=Path, help="where trace.json and trace.svg go (default <build>/trace)")
+    ap.add_argument("--summary", action="store_true", help="with --console: print only summary()'s lines")
     ap.add_argument("--from", dest="start", default="", help="the SVG's window: from this many ms")
     ap.add_argument("--to", dest="end", default="", help="to this many ms")
     ap.add_argument("--kinds", default="", help="the SVG's marks: these kinds only (plot.py --help)")
@@ -176,7 +230,10 @@ def main():
             trace, drawn = draw(args.console.read_text(errors="replace"), out, window)
         except (OSError, TraceError) as e:
             sys.exit(f"trace.py: {args.console}: {e}")
-        print(f"trace.py: {len(trace['events'])} events: {out / 'trace.json'}; {drawn}")
+        if args.summary:
+            print("\n".join(summary(trace)))
+        else:
+            print(f"trace.py: {len(trace['events'])} events: {out / 'trace.json'}; {drawn}")
         return 0
     if not args.build_dir or not args.system:
         ap.error("--build-dir and --system (a boot), or --console (a console saved)")
